@@ -1,0 +1,36 @@
+# Set-up and everyday commands. A fresh machine needs only python3 (3.11+) and, for `make test`, root for apt-get.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: serve build test validate chromium clean
+
+serve: $(VENV)/.site  ## install, then build and serve the site from data/ at http://127.0.0.1:$(PORT)/
+	SUANLI_SITE_URL=http://127.0.0.1:$(PORT)/ $(VENV)/bin/properdocs serve -f mkdocs.yml -a 127.0.0.1:$(PORT)
+
+build: $(VENV)/.site  ## install, then build the site from data/ into site/
+	$(VENV)/bin/properdocs build --strict -f mkdocs.yml
+
+validate: $(VENV)/.site
+	$(VENV)/bin/suanli validate
+
+test: $(VENV)/.test chromium  ## install everything the tests need, then run them
+	$(PY) -m pytest
+
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium; }
+
+$(VENV)/.site: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml $(VENV)/.site
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf site $(VENV)

@@ -1,0 +1,133 @@
+/*
+ * Draws every chart of a page with the vendored Vega runtime.
+ *
+ * A chart is <div class="suanli-chart" data-kind="stocks" data-csv="exhibit-1.csv">.
+ * Its Vega spec is the template of its kind, compiled from Altair at build time
+ * (assets/charts/<kind>.<light|dark>.json); its data is the exhibit's CSV, the
+ * same file the reader can download. Specs never sit inline in the page: Material's
+ * instant navigation re-runs inline scripts, so everything is drawn from
+ * document$ (every page view, direct or instant) and redrawn when the palette
+ * switches between light and dark.
+ */
+(function () {
+  "use strict";
+
+  var PLACEHOLDER = "suanli:data";
+  var TEMPLATE_BASE = new URL("../charts/", document.currentScript.src);
+  var templates = {};
+  var views = [];
+  var tooltip = null;
+
+  vega.timeFormatLocale({
+    dateTime: "%x %A %X", date: "%Y年%-m月%-d日", time: "%H:%M:%S", periods: ["上午", "下午"],
+    days: ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+    shortDays: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+    months: ["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
+    shortMonths: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"]
+  });
+
+  function scheme() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
+  }
+
+  function fetchText(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.text();
+    });
+  }
+
+  function template(kind, theme) {
+    var url = new URL(kind + "." + theme + ".json", TEMPLATE_BASE).href;
+    if (!templates[url]) templates[url] = fetchText(url).then(JSON.parse);
+    return templates[url];
+  }
+
+  // A tooltip built from text nodes only: data strings can never become markup.
+  function showTooltip(handler, event, item, value) {
+    if (!tooltip) {
+      tooltip = document.createElement("div");
+      tooltip.className = "suanli-tooltip";
+      tooltip.setAttribute("role", "tooltip");
+      document.body.appendChild(tooltip);
+    }
+    if (value == null || value === "") {
+      tooltip.hidden = true;
+      return;
+    }
+    tooltip.replaceChildren();
+    var entries = typeof value === "object" ? Object.entries(value) : [["", value]];
+    entries.forEach(function (entry) {
+      var row = document.createElement("div");
+      if (entry[0]) {
+        var key = document.createElement("span");
+        key.className = "key";
+        key.textContent = entry[0];
+        row.appendChild(key);
+      }
+      var val = document.createElement("span");
+      val.className = "value";
+      val.textContent = String(entry[1]);
+      row.appendChild(val);
+      tooltip.appendChild(row);
+    });
+    tooltip.hidden = false;
+    var x = event.clientX + 14, y = event.clientY + 14;
+    var box = tooltip.getBoundingClientRect();
+    if (x + box.width > window.innerWidth) x = event.clientX - box.width - 14;
+    if (y + box.height > window.innerHeight) y = event.clientY - box.height - 14;
+    tooltip.style.left = Math.max(0, x) + "px";
+    tooltip.style.top = Math.max(0, y) + "px";
+  }
+
+  function draw(container) {
+    var theme = scheme();
+    var csvUrl = new URL(container.dataset.csv, document.baseURI).href;
+    return Promise.all([template(container.dataset.kind, theme), fetchText(csvUrl)]).then(function (loaded) {
+      var spec = JSON.parse(JSON.stringify(loaded[0]));
+      spec.data.forEach(function (source) {
+        if (source.url === PLACEHOLDER) {
+          delete source.url;
+          source.values = loaded[1].replace(/^\ufeff/, "");
+        }
+      });
+      spec.description = container.getAttribute("aria-label") || "";
+      container.replaceChildren();
+      var graphic = document.createElement("div");
+      graphic.className = "suanli-graphic";
+      var bindings = document.createElement("div");
+      bindings.className = "suanli-bindings";
+      container.appendChild(bindings);
+      container.appendChild(graphic);
+      var view = new vega.View(vega.parse(spec), {
+        renderer: "svg", container: graphic, bind: bindings, hover: true, tooltip: showTooltip
+      });
+      views.push(view);
+      container.dataset.theme = theme;
+      return view.runAsync().then(function () {
+        container.dataset.rendered = "true";
+      });
+    }).catch(function (error) {
+      container.textContent = "图表加载失败，请使用下方数据表或下载 CSV。";
+      container.dataset.rendered = "error";
+      console.error("suanli chart", csvUrl, error);
+    });
+  }
+
+  function drawAll() {
+    views.forEach(function (view) { view.finalize(); });
+    views = [];
+    if (tooltip) tooltip.hidden = true;
+    var charts = document.querySelectorAll(".suanli-chart");
+    return Promise.all(Array.prototype.map.call(charts, draw));
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(drawAll);
+  } else {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  }
+  new MutationObserver(function () { drawAll(); }).observe(document.body, {
+    attributes: true, attributeFilter: ["data-md-color-scheme"]
+  });
+})();

@@ -1,0 +1,168 @@
+"""The data contract as typed models: what a valid data folder holds.
+
+These are the only shapes the rest of the generator sees; `load` is the only
+code that builds them from files. Field names follow `data-contract.md`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+CURRENCY_UNITS = {"USD": "亿美元", "CNY": "亿人民币"}
+RATINGS = ("强于大市", "跟随大市", "弱于大市")
+RATING_CHANGES = ("维持", "上调", "下调", "首次")
+EXHIBIT_KINDS = ("stocks", "traffic", "downloads", "gpu_prices", "table")
+TRAFFIC_CATEGORIES = ("text", "image", "video")
+TRAFFIC_CATEGORY_NAMES = {"text": "文本", "image": "图片", "video": "视频"}
+GPU_CONDITIONS = ("new", "used")
+GPU_CONDITION_NAMES = {"new": "新品", "used": "二手"}
+DEFAULT_SECTION = "投资要点"
+
+
+def company_slug(ticker: str) -> str:
+    """URL slug of a company page: NVDA.O -> nvda-o (fixed by the contract's URLs)."""
+    return ticker.lower().replace(".", "-")
+
+
+@dataclass(frozen=True)
+class Company:
+    ticker: str
+    name: str
+    sector: str
+    name_en: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return company_slug(self.ticker)
+
+    @property
+    def symbol(self) -> str:
+        """The ticker without its exchange suffix: NVDA.O -> NVDA."""
+        return self.ticker.rsplit(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Registry:
+    companies: tuple[Company, ...]
+
+    @property
+    def by_ticker(self) -> dict[str, Company]:
+        return {c.ticker: c for c in self.companies}
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        """Sectors in order of first appearance (the site's sector order)."""
+        return tuple(dict.fromkeys(c.sector for c in self.companies))
+
+
+@dataclass(frozen=True)
+class StockRow:
+    ticker: str
+    market_cap: Decimal
+    currency: str
+    week_pct: Decimal
+    month_pct: Decimal
+    ytd_pct: Decimal
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    role: str | None = None
+    license: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Highlight:
+    heading: str
+    body: str | None = None
+    section: str = DEFAULT_SECTION
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    segment: str
+    tickers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    title: str
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    number: int
+    kind: str
+    title: str
+    source: str | None = None
+    note: str | None = None
+    category: str | None = None  # traffic
+    gpu: str | None = None  # gpu_prices
+    file: str | None = None  # table
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table exhibit: a CSV shown as it is, every cell as text."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    date: dt.date
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    authors: tuple[Author, ...]
+    highlights: tuple[Highlight, ...]
+    exhibits: tuple[Exhibit, ...]
+    industry: str | None = None
+    rating: str | None = None
+    rating_change: str | None = None
+    recommendations: tuple[Recommendation, ...] = ()
+    risks: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    stocks: tuple[StockRow, ...] = ()
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.date.isoformat()
+
+
+@dataclass(frozen=True)
+class Series:
+    """The long series, as validated DataFrames (columns as in the contract, typed)."""
+
+    traffic: pd.DataFrame
+    downloads: pd.DataFrame
+    gpu_prices: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Dataset:
+    registry: Registry
+    issues: tuple[Issue, ...]  # oldest first
+    series: Series
+    synthetic: bool = False
+
+    @property
+    def latest(self) -> Issue:
+        return self.issues[-1]

@@ -1,0 +1,177 @@
+"""Reading CSV files row by row, each row with its line, and parsing cells strictly.
+
+The lenient forms the contract allows (`33,079`, `-5.17%`) are accepted and
+nothing else: a cell either is what its column expects or is an error naming
+the file, line, column, what was found and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import Collector, show
+from .fields import parse_iso_date
+from .yamlsrc import read_text
+
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    path: Path
+    columns: tuple[str, ...]
+    header_line: int
+    rows: tuple[CsvRow, ...]
+
+
+def read_csv(path: Path, errors: Collector, required: tuple[str, ...] | None = None,
+             optional: tuple[str, ...] = ()) -> CsvFile | None:
+    """Rows of a CSV file. With `required`, the header must hold exactly those
+    columns (plus any of `optional`), in any order."""
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    if not text.strip():
+        errors.add("empty-file", path, None, "", "an empty file", "a header row" + (f" ({','.join(required)})" if required else ""))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        start = 1
+        for record in reader:
+            records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        errors.add("csv-syntax", path, reader.line_num, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed")
+        return None
+    # blank lines hold no data; skipping them drops nothing
+    records = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
+    if not records:
+        errors.add("empty-file", path, None, "", "no header row", "a header row")
+        return None
+    header_line, header = records[0]
+    columns = tuple(c.strip() for c in header)
+    ok = True
+    seen: set[str] = set()
+    for name in columns:
+        if not name:
+            errors.add("bad-header", path, header_line, "", "an empty column name", "a name for every column")
+            ok = False
+        elif name in seen:
+            errors.add("bad-header", path, header_line, name, "the same column twice", "each column once")
+            ok = False
+        seen.add(name)
+    if required is not None:
+        for name in required:
+            if name not in columns:
+                errors.add("missing-column", path, header_line, name, "no such column",
+                           "the columns " + ",".join(required))
+                ok = False
+        for name in columns:
+            if name and name not in required and name not in optional:
+                errors.add("unknown-column", path, header_line, name, f'the column "{name}"',
+                           "only the columns " + ",".join(required + optional))
+                ok = False
+    if not ok:
+        return None
+    rows = []
+    for line, cells in records[1:]:
+        if len(cells) != len(columns):
+            errors.add("ragged-row", path, line, "", f"{len(cells)} cells", f"{len(columns)} cells, one per column of the header")
+            continue
+        rows.append(CsvRow(line, {name: cell.strip() for name, cell in zip(columns, cells)}))
+    return CsvFile(path, columns, header_line, tuple(rows))
+
+
+class Cells:
+    """Typed access to one CSV row's cells, recording an error for each bad cell."""
+
+    def __init__(self, file: CsvFile, row: CsvRow, errors: Collector):
+        self.file, self.row, self.errors = file, row, errors
+        self.ok = True
+
+    def _bad(self, code: str, column: str, found: str, expected: str) -> None:
+        self.ok = False
+        self.errors.add(code, self.file.path, self.row.line, column, found, expected)
+
+    def _cell(self, column: str, expected: str) -> str | None:
+        value = self.row.cells.get(column, "")
+        if value == "":
+            self._bad("empty-cell", column, "an empty cell", expected)
+            return None
+        return value
+
+    def text(self, column: str, expected: str = "text") -> str | None:
+        return self._cell(column, expected)
+
+    def choice(self, column: str, options: tuple[str, ...]) -> str | None:
+        expected = "one of " + ", ".join(options)
+        value = self._cell(column, expected)
+        if value is not None and value not in options:
+            self._bad("bad-choice", column, show(value), expected)
+            return None
+        return value
+
+    def number(self, column: str, *, grouped: bool = False, percent: bool = False,
+               positive: bool = False) -> Decimal | None:
+        examples = {(True, False): "a number like 33079 or 33,079", (False, True): "a number like -5.17 or -5.17%",
+                    (False, False): "a number like 1234.5"}
+        expected = examples[(grouped, percent)]
+        if positive:
+            expected = "a positive " + expected.removeprefix("a ")
+        value = self._cell(column, expected)
+        if value is None:
+            return None
+        text = value[:-1] if percent and value.endswith("%") else value
+        if grouped and GROUPED_NUMBER.match(text):
+            text = text.replace(",", "")
+        if not PLAIN_NUMBER.match(text):
+            self._bad("not-a-number", column, show(value), expected)
+            return None
+        number = Decimal(text)
+        if positive and number <= 0:
+            self._bad("not-positive", column, show(value), expected)
+            return None
+        return number
+
+    def date(self, column: str) -> dt.date | None:
+        expected = "a date like 2024-12-11"
+        value = self._cell(column, expected)
+        if value is None:
+            return None
+        parsed = parse_iso_date(value)
+        if parsed is None:
+            self._bad("bad-date", column, show(value), expected)
+        return parsed
+
+    def month(self, column: str) -> str | None:
+        expected = "a month like 2024-12"
+        value = self._cell(column, expected)
+        if value is not None and not MONTH.match(value):
+            self._bad("bad-date", column, show(value), expected)
+            return None
+        return value
+
+    def boolean(self, column: str) -> bool | None:
+        expected = "true or false"
+        value = self._cell(column, expected)
+        if value is None:
+            return None
+        if value not in ("true", "false"):
+            self._bad("bad-choice", column, show(value), expected)
+            return None
+        return value == "true"

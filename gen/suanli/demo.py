@@ -1,0 +1,220 @@
+"""Synthetic data folders for tests, screenshots and benchmarks (`suanli demo`).
+
+The companies are the real registry's names; every number and sentence is
+made up by a seeded random walk, so the same arguments always write the same
+files. `site.yaml` says `synthetic: true`, which puts 示例数据 on every page.
+The shipped data/ stays real: this writes only where it is told to.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+DEFAULT_END = dt.date(2024, 12, 11)
+TRAFFIC_SITES = {
+    "text": {"ChatGPT": 80000, "Gemini": 9000, "Claude": 6000, "Perplexity": 7000, "Kimi": 2500},
+    "image": {"Midjourney": 1800, "Ideogram": 700, "Leonardo": 1400},
+    "video": {"Runway": 900, "Pika": 400, "Luma": 350, "MiniMax": 300},
+}
+APPS = {"豆包": 1500, "Kimi": 500, "文小言": 400, "通义": 300, "腾讯元宝": 200}
+GPUS = {"H100": (30000, 24000), "A100": (16000, 9000)}
+SEGMENTS = {"端侧 SoC": "端侧 SoC", "国产算力链": "CPU/GPU", "数据中心硬件": "数据中心硬件"}
+RISKS = ["技术发展及落地不及预期", "下游终端出货不及预期", "下游需求不及预期", "市场竞争加剧风险", "地缘政治风险"]
+LATE_JOINERS = ("688795.SH", "688802.SH")  # enter the stock table a third of the way through
+
+
+@dataclass
+class Walk:
+    """A company's synthetic share-price path: market cap in 亿 and a price index."""
+
+    cap: float
+    price: float
+
+
+def demo_companies() -> list[dict]:
+    text = resources.files("suanli").joinpath("demo_companies.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: int = 2024) -> list[Path]:
+    """Write a complete synthetic data folder of `weeks` weekly issues ending on `end`."""
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    target = Path(target)
+    if target.exists() and any(target.iterdir()):
+        raise FileExistsError(f"{target} is not empty; demo data goes into a new or empty folder")
+    rng = random.Random(seed)
+    companies = demo_companies()
+    dates = [end - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    written: list[Path] = []
+
+    def write(relative: str, content: str) -> None:
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        written.append(path)
+
+    write("site.yaml", "# Synthetic data made by `suanli demo`: every page of its site says 示例数据.\nsynthetic: true\n")
+    write("companies.yaml", "# 示例数据: the real registry's names; all numbers in this folder are synthetic.\n"
+          + yaml.safe_dump(companies, allow_unicode=True, sort_keys=False))
+    write("series/traffic.csv", _traffic(rng, dates))
+    write("series/downloads.csv", _downloads(rng, dates))
+    write("series/gpu_prices.csv", _gpu_prices(rng, dates))
+
+    walks = {c["ticker"]: Walk(cap=rng.uniform(50, 3000) * (10 if c["ticker"].endswith((".O", ".N")) else 1),
+                               price=100.0) for c in companies}
+    joins_at = len(dates) // 3
+    year_open: dict[str, float] = {}
+    month_open: dict[str, float] = {}
+    for number, date in enumerate(dates, 1):
+        previous = {t: w.price for t, w in walks.items()}
+        for walk in walks.values():
+            change = rng.gauss(0.002, 0.045)
+            walk.price *= 1 + change
+            walk.cap *= 1 + change
+        if number == 1 or date.year != dates[number - 2].year:
+            year_open = dict(previous)
+        if number == 1 or date.month != dates[number - 2].month:
+            month_open = dict(previous)
+        listed = [c for c in companies if c["ticker"] not in LATE_JOINERS or number > joins_at]
+        rows = []
+        for company in listed:
+            ticker, walk = company["ticker"], walks[company["ticker"]]
+            rows.append({
+                "ticker": ticker,
+                "market_cap": f"{walk.cap:.0f}",
+                "currency": "USD" if ticker.endswith((".O", ".N", ".HK", ".KS", ".TW")) else "CNY",
+                "week_pct": f"{(walk.price / previous[ticker] - 1) * 100:.2f}",
+                "month_pct": f"{(walk.price / month_open[ticker] - 1) * 100:.2f}",
+                "ytd_pct": f"{(walk.price / year_open[ticker] - 1) * 100:.2f}",
+            })
+        folder = f"issues/{date.isoformat()}"
+        write(f"{folder}/stocks.csv", _csv(["ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct"], rows))
+        write(f"{folder}/launches.csv", _launches(rng, date))
+        write(f"{folder}/issue.yaml", _issue_yaml(rng, number, date, listed, rows, companies))
+    return written
+
+
+def _csv(columns: list[str], rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _traffic(rng: random.Random, dates: list[dt.date]) -> str:
+    rows = []
+    levels = {(cat, site): base for cat, sites in TRAFFIC_SITES.items() for site, base in sites.items()}
+    # Similarweb weeks end the Thursday before each issue: week_end = issue date - 6 days.
+    for date in dates:
+        week_end = date - dt.timedelta(days=6)
+        for (category, site), level in levels.items():
+            levels[(category, site)] = level * (1 + rng.gauss(0.004, 0.05))
+            rows.append({"week_start": (week_end - dt.timedelta(days=6)).isoformat(), "week_end": week_end.isoformat(),
+                         "category": category, "site": site, "visits": f"{levels[(category, site)]:.0f}"})
+    return _csv(["week_start", "week_end", "category", "site", "visits"], rows)
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _downloads(rng: random.Random, dates: list[dt.date]) -> str:
+    rows = []
+    levels = dict(APPS)
+    months = _months(dates[0], dates[-1])
+    for month in months:
+        partial = month == months[-1]
+        for app, level in levels.items():
+            levels[app] = level * (1 + rng.gauss(0.01, 0.08))
+            value = levels[app] * (rng.uniform(0.3, 0.6) if partial else 1)
+            rows.append({"month": month, "app": app, "downloads": f"{value:.1f}", "partial": "true" if partial else "false"})
+    return _csv(["month", "app", "downloads", "partial"], rows)
+
+
+def _gpu_prices(rng: random.Random, dates: list[dt.date]) -> str:
+    rows = []
+    prices = {(gpu, cond): price for gpu, (new, used) in GPUS.items() for cond, price in (("new", new), ("used", used))}
+    for date in dates:
+        day = date - dt.timedelta(days=1)
+        for (gpu, condition), price in prices.items():
+            prices[(gpu, condition)] = max(1000.0, price * (1 + rng.gauss(-0.002, 0.02)))
+            rows.append({"date": day.isoformat(), "gpu": gpu, "condition": condition,
+                         "price_usd": f"{prices[(gpu, condition)]:.2f}"})
+    return _csv(["date", "gpu", "condition", "price_usd"], rows)
+
+
+def _launches(rng: random.Random, date: dt.date) -> str:
+    rows = [{"日程": f"day{i}", "日期": (date - dt.timedelta(days=4 - i)).strftime("%m/%d"),
+             "新产品": f"示例产品 {rng.randint(1, 99)}", "亮点": "示例数据：虚构的发布内容"} for i in range(1, 4)]
+    return _csv(["日程", "日期", "新产品", "亮点"], rows)
+
+
+def _pct(value: str) -> str:
+    return value if value.startswith("-") else "+" + value
+
+
+def _issue_yaml(rng: random.Random, number: int, date: dt.date, listed: list[dict], rows: list[dict],
+                companies: list[dict]) -> str:
+    start = date - dt.timedelta(days=2)
+    by_move = sorted(rows, key=lambda r: float(r["week_pct"]))
+    names = {c["ticker"]: c["name"] for c in companies}
+    loser, winner = by_move[0], by_move[-1]
+    movers = "，".join(f"{names[r['ticker']]}{_pct(r['week_pct'])}%" for r in rng.sample(rows, 3))
+    sectors = {c["sector"] for c in listed}
+    recommendations = []
+    for segment, sector in SEGMENTS.items():
+        members = [c["ticker"] for c in companies if c["sector"] == sector]
+        recommendations.append({"segment": segment, "companies": rng.sample(members, min(4, len(members)))})
+    period = f"{start:%m%d}-{date:%m%d}"
+    issue = {
+        "title": f"示例第 {number} 期：{names[winner['ticker']]}领涨，{len(sectors)} 个板块周度复盘",
+        "date": date,
+        "period": {"start": start, "end": date},
+        "industry": "电子",
+        "rating": {"rating": "强于大市", "change": "维持"},
+        "authors": [{"name": "示例分析师", "role": "分析师", "license": "S0000000000000", "email": "demo@example.com"}],
+        "highlights": [
+            {"heading": f"本周({period}){names[winner['ticker']]}领涨，{names[loser['ticker']]}领跌。",
+             "body": f"示例数据。本周 {movers}。{names[winner['ticker']]}{_pct(winner['week_pct'])}%，"
+                     f"{names[loser['ticker']]}{_pct(loser['week_pct'])}%。"},
+            {"heading": "AI 应用流量与下载保持增长。",
+             "body": "示例数据：ChatGPT、豆包等应用的访问量与下载量见图表 2 至图表 5。\n\n**要点#1:** 虚构的要点，仅供演示。"},
+            {"heading": "GPU 价格走势平稳。", "section": "大模型跟踪",
+             "body": "示例数据：H100、A100 新品与二手价格见图表 6、图表 7。"},
+        ],
+        "recommendations": recommendations,
+        "risks": RISKS,
+        "related": [{"title": f"示例第 {number - 1} 期周报", "date": date - dt.timedelta(weeks=1)}] if number > 1 else [],
+        "exhibits": [
+            {"number": 1, "kind": "stocks", "title": f"算力股价本周复盘 ({period})", "source": "示例数据",
+             "note": f"以上市值、涨跌幅信息截至 {date.isoformat()}（示例数据）"},
+            {"number": 2, "kind": "traffic", "category": "text", "title": "文本大模型网站访问量周度数据(单位: 万次)",
+             "source": "示例数据"},
+            {"number": 3, "kind": "traffic", "category": "image", "title": "图片大模型网站访问量周度数据(单位: 万次)",
+             "source": "示例数据"},
+            {"number": 4, "kind": "traffic", "category": "video", "title": "视频大模型网站访问量周度数据(单位: 万次)",
+             "source": "示例数据"},
+            {"number": 5, "kind": "downloads", "title": "国内头部大模型 App 下载量月度数据 (单位: 万次)",
+             "source": "示例数据", "note": "当月数据为非完全统计"},
+            {"number": 6, "kind": "gpu_prices", "gpu": "H100", "title": "NVIDIA H100 GPU 价格图", "source": "示例数据"},
+            {"number": 7, "kind": "gpu_prices", "gpu": "A100", "title": "NVIDIA A100 GPU 价格图", "source": "示例数据"},
+            {"number": 8, "kind": "table", "file": "launches.csv", "title": "本周发布汇总", "source": "示例数据"},
+        ],
+    }
+    if number % 10 == 5:
+        issue["revisions"] = [{"date": date + dt.timedelta(days=1), "note": "示例更正：修订图表1中一家公司的本月涨跌幅"}]
+    return "# 示例数据 (synthetic): made by suanli demo\n" + yaml.safe_dump(issue, allow_unicode=True, sort_keys=False)

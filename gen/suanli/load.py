@@ -1,0 +1,390 @@
+"""The only reader of a data folder: files -> contract models, every error collected.
+
+`load_dataset` either returns a whole, valid Dataset or raises DataErrors with
+every problem in the folder; nothing downstream ever sees partial data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .contract import (
+    CURRENCY_UNITS, DEFAULT_SECTION, EXHIBIT_KINDS, GPU_CONDITIONS, RATING_CHANGES, RATINGS,
+    TRAFFIC_CATEGORIES, Author, Company, Dataset, Exhibit, Highlight, Issue, Recommendation,
+    Registry, Related, Revision, Series, StockRow, Table,
+)
+from .csvsrc import Cells, CsvFile, read_csv
+from .errors import Collector, show
+from .fields import Fields, parse_iso_date
+from .yamlsrc import load_yaml
+
+TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")
+STOCK_COLUMNS = ("ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct")
+TRAFFIC_COLUMNS = ("week_start", "week_end", "category", "site", "visits")
+DOWNLOAD_COLUMNS = ("month", "app", "downloads", "partial")
+GPU_COLUMNS = ("date", "gpu", "condition", "price_usd")
+SERIES_EXHIBITS = {"traffic": "series/traffic.csv", "downloads": "series/downloads.csv",
+                   "gpu_prices": "series/gpu_prices.csv"}
+
+
+def load_dataset(root: Path) -> Dataset:
+    """Load and validate a whole data folder (raises DataErrors listing every problem)."""
+    root = Path(root)
+    errors = Collector(root)
+    if not root.is_dir():
+        errors.add("missing-file", root, None, "", "no such folder", "a data folder with companies.yaml and issues/")
+        errors.raise_if_any()
+    synthetic = _load_site(root / "site.yaml", errors)
+    registry = _load_registry(root / "companies.yaml", errors)
+    series = _load_series(root / "series", errors)
+    issues = _load_issues(root / "issues", registry, errors)
+    if registry is not None:
+        _check_exhibit_data(root, issues, series, errors)
+    errors.raise_if_any()
+    return Dataset(registry=registry, issues=tuple(issues), series=series, synthetic=synthetic)
+
+
+# --- site.yaml -------------------------------------------------------------------
+
+
+def _load_site(path: Path, errors: Collector) -> bool:
+    """Optional site settings; `synthetic: true` marks demo data on every page."""
+    if not path.exists():
+        return False
+    doc = load_yaml(path, errors)
+    if doc is None:
+        return False
+    fields = Fields.of(doc, errors, {"synthetic"})
+    value = fields.value.get("synthetic", False)
+    if not isinstance(value, bool):
+        fields.error("wrong-type", "synthetic", show(value), "true or false")
+        return False
+    return value
+
+
+# --- companies.yaml --------------------------------------------------------------
+
+COMPANY_FIELDS = {"ticker", "name", "name_en", "sector", "aliases"}
+
+
+def _load_registry(path: Path, errors: Collector) -> Registry | None:
+    if not path.exists():
+        errors.add("missing-file", path, None, "", "no such file", "the company registry companies.yaml")
+        return None
+    doc = load_yaml(path, errors)
+    if doc is None:
+        return None
+    if not isinstance(doc.value, list) or not doc.value:
+        errors.add("wrong-type", path, doc.line(()), "", show(doc.value), "a list of companies, each starting with - ticker:")
+        return None
+    companies: list[Company] = []
+    names: dict[str, str] = {}  # every searchable name -> the ticker it belongs to
+    for i, item in enumerate(doc.value):
+        f = Fields(doc, (i,), item, errors, COMPANY_FIELDS)
+        if not f.ok:
+            continue
+        ticker = f.text("ticker", expected="a ticker like NVDA.O or 688256.SH")
+        if ticker is not None and not TICKER.match(ticker):
+            f.error("bad-ticker", "ticker", show(ticker), "a ticker like NVDA.O or 688256.SH (upper case, symbol.exchange)")
+            ticker = None
+        name = f.text("name")
+        name_en = f.text("name_en", required=False)
+        sector = f.text("sector")
+        aliases = f.text_list("aliases")
+        if ticker is None or name is None or sector is None:
+            continue
+        if ticker in names:
+            f.error("duplicate", "ticker", show(ticker), "each ticker once in companies.yaml")
+            continue
+        # A name or alias used twice makes search ambiguous; the company still counts,
+        # so its tickers elsewhere do not turn into further errors.
+        for field_name, label in [("name", name), *(("aliases", a) for a in aliases)]:
+            if label in names and names[label] != ticker:
+                f.error("duplicate", field_name, show(label), f"a name not already used by {names[label]}")
+            names.setdefault(label, ticker)
+        names[ticker] = ticker
+        companies.append(Company(ticker=ticker, name=name, sector=sector, name_en=name_en, aliases=tuple(aliases)))
+    return Registry(tuple(companies))
+
+
+# --- issues ----------------------------------------------------------------------
+
+ISSUE_FIELDS = {"title", "date", "period", "industry", "rating", "authors", "highlights", "recommendations",
+                "risks", "related", "exhibits", "revisions"}
+
+
+def _load_issues(folder: Path, registry: Registry | None, errors: Collector) -> list[Issue]:
+    if not folder.is_dir():
+        errors.add("missing-file", folder, None, "", "no such folder", "issues/ with one folder per issue")
+        return []
+    issues = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue  # editor and OS files (.DS_Store) are not data
+        if not entry.is_dir():
+            errors.add("not-a-folder", entry, None, "", "a file", "a folder per issue named by its date, like issues/2024-12-11/")
+            continue
+        folder_date = parse_iso_date(entry.name)
+        if folder_date is None:
+            errors.add("bad-folder-name", entry, None, "", f'a folder named "{entry.name}"',
+                       "a folder named by the issue's date, like 2024-12-11")
+            continue
+        issue = _load_issue(entry, folder_date, registry, errors)
+        if issue is not None:
+            issues.append(issue)
+    if not issues and not errors.errors:
+        errors.add("missing-file", folder, None, "", "no issue folder", "at least one issue, like issues/2024-12-11/issue.yaml")
+    return sorted(issues, key=lambda issue: issue.date)
+
+
+def _load_issue(folder: Path, folder_date: dt.date, registry: Registry | None, errors: Collector) -> Issue | None:
+    path = folder / "issue.yaml"
+    if not path.exists():
+        errors.add("missing-file", path, None, "", "no such file", "issue.yaml in every issue folder")
+        return None
+    doc = load_yaml(path, errors)
+    if doc is None:
+        return None
+    before = len(errors.errors)
+    f = Fields.of(doc, errors, ISSUE_FIELDS)
+    if not f.ok:
+        return None
+    title = f.text("title")
+    date = f.date("date")
+    if date is not None and date != folder_date:
+        f.error("date-mismatch", "date", date.isoformat(), f"{folder_date.isoformat()}, the name of the issue's folder")
+    period_start = period_end = None
+    if (period := f.mapping("period", {"start", "end"}, expected="a mapping {start: DATE, end: DATE}")) is not None:
+        period_start, period_end = period.date("start"), period.date("end")
+        if period_start and period_end and period_start > period_end:
+            period.error("bad-period", "end", period_end.isoformat(), f"a date on or after start ({period_start.isoformat()})")
+        if period_end and date and period_end > date:
+            period.error("bad-period", "end", period_end.isoformat(), f"a date on or before the issue's date ({date.isoformat()})")
+    industry = f.text("industry", required=False)
+    rating = rating_change = None
+    if (r := f.mapping("rating", {"rating", "change"}, required=False)) is not None:
+        rating = r.choice("rating", RATINGS)
+        rating_change = r.choice("change", RATING_CHANGES, required=False)
+    authors = []
+    for a in f.mappings("authors", {"name", "role", "license", "email"}, required=True, expected="at least one author"):
+        name = a.text("name")
+        if name is not None:
+            authors.append(Author(name, a.text("role", False), a.text("license", False), a.text("email", False)))
+    highlights = []
+    for h in f.mappings("highlights", {"heading", "body", "section"}, required=True, expected="at least one highlight"):
+        heading = h.text("heading")
+        body = h.text("body", required=False, expected="Markdown text")
+        section = h.text("section", required=False) or DEFAULT_SECTION
+        if heading is not None:
+            highlights.append(Highlight(heading, body, section))
+    recommendations = []
+    for r in f.mappings("recommendations", {"segment", "companies"}):
+        segment = r.text("segment")
+        tickers = r.text_list("companies", required=True, expected="a list of tickers from companies.yaml")
+        for i, ticker in enumerate(tickers):
+            _check_ticker(ticker, registry, r, ("companies", i))
+        if segment is not None:
+            recommendations.append(Recommendation(segment, tuple(tickers)))
+    risks = f.text_list("risks")
+    related = []
+    for r in f.mappings("related", {"title", "date"}):
+        related_title = r.text("title")
+        if related_title is not None:
+            related.append(Related(related_title, r.date("date", required=False)))
+    exhibits = _read_exhibits(f)
+    revisions = []
+    for r in f.mappings("revisions", {"date", "note"}):
+        rev_date, note = r.date("date"), r.text("note")
+        if rev_date and date and rev_date < date:
+            r.error("bad-date", "date", rev_date.isoformat(), f"a date on or after the issue's date ({date.isoformat()})")
+        elif rev_date and revisions and rev_date < revisions[-1].date:
+            r.error("bad-date", "date", rev_date.isoformat(), f"revisions oldest first: on or after {revisions[-1].date.isoformat()}")
+        if rev_date and note:
+            revisions.append(Revision(rev_date, note))
+    stocks, tables = _read_issue_files(folder, exhibits, registry, errors)
+    if len(errors.errors) > before or None in (title, date, period_start, period_end):
+        return None
+    return Issue(
+        date=date, title=title, period_start=period_start, period_end=period_end, authors=tuple(authors),
+        highlights=tuple(highlights), exhibits=tuple(exhibits), industry=industry, rating=rating,
+        rating_change=rating_change, recommendations=tuple(recommendations), risks=tuple(risks),
+        related=tuple(related), revisions=tuple(revisions), stocks=stocks, tables=tables,
+    )
+
+
+def _check_ticker(ticker: str, registry: Registry | None, f: Fields, keypath: tuple) -> None:
+    if registry is not None and ticker not in registry.by_ticker:
+        f._error("unknown-ticker", f.keypath + keypath, show(ticker), "a ticker listed in companies.yaml")
+
+
+EXHIBIT_FIELDS = {"number", "kind", "title", "source", "note", "category", "gpu", "file"}
+KIND_FIELDS = {"traffic": "category", "gpu_prices": "gpu", "table": "file"}
+
+
+def _read_exhibits(f: Fields) -> list[Exhibit]:
+    exhibits: list[Exhibit] = []
+    numbers: set[int] = set()
+    for e in f.mappings("exhibits", EXHIBIT_FIELDS, required=True, expected="at least one exhibit (图表)"):
+        number, kind, title = e.positive_int("number"), e.choice("kind", EXHIBIT_KINDS), e.text("title")
+        source, note = e.text("source", required=False), e.text("note", required=False)
+        if number is not None and number in numbers:
+            e.error("duplicate", "number", str(number), "each 图表 number once per issue")
+            number = None
+        numbers.add(number)
+        extra: dict[str, str | None] = {}
+        for other_kind, field_name in KIND_FIELDS.items():
+            if kind == other_kind:
+                if field_name == "category":
+                    extra[field_name] = e.choice(field_name, TRAFFIC_CATEGORIES)
+                elif field_name == "file":
+                    extra[field_name] = e.text(field_name, expected="a CSV file name in the issue folder, like launches.csv")
+                    if extra[field_name] and (not extra[field_name].endswith(".csv") or "/" in extra[field_name]
+                                              or extra[field_name] == "stocks.csv"):
+                        e.error("bad-file", field_name, show(extra[field_name]),
+                                "a CSV file name in the issue folder other than stocks.csv, like launches.csv")
+                        extra[field_name] = None
+                else:
+                    extra[field_name] = e.text(field_name, expected="a GPU name like H100")
+            elif kind is not None and field_name in e.value:
+                e.error("unknown-field", field_name, f'the field "{field_name}" on a {kind} exhibit',
+                        f"{field_name} only on {other_kind} exhibits")
+        if number is not None and kind is not None and title is not None and None not in extra.values():
+            exhibits.append(Exhibit(number, kind, title, source, note, **extra))
+    return exhibits
+
+
+def _read_issue_files(folder: Path, exhibits: list[Exhibit], registry: Registry | None,
+                      errors: Collector) -> tuple[tuple[StockRow, ...], dict[str, Table]]:
+    stocks: tuple[StockRow, ...] = ()
+    tables: dict[str, Table] = {}
+    declared = {"issue.yaml"}
+    if any(e.kind == "stocks" for e in exhibits):
+        declared.add("stocks.csv")
+        path = folder / "stocks.csv"
+        if not path.exists():
+            errors.add("missing-file", path, None, "", "no such file", "stocks.csv, since issue.yaml declares a stocks exhibit")
+        else:
+            stocks = _read_stocks(path, registry, errors)
+    for e in exhibits:
+        if e.kind == "table" and e.file:
+            declared.add(e.file)
+            path = folder / e.file
+            if not path.exists():
+                errors.add("missing-file", path, None, "", "no such file", f"the file of 图表{e.number} ({e.file})")
+                continue
+            table = read_csv(path, errors)
+            if table is None:
+                continue
+            if not table.rows:
+                errors.add("no-data", path, None, "", "a header and no rows", f"the rows of 图表{e.number}")
+                continue
+            tables[e.file] = Table(table.columns, tuple(tuple(r.cells[c] for c in table.columns) for r in table.rows))
+    for entry in sorted(folder.iterdir()):
+        if entry.name not in declared and not entry.name.startswith("."):
+            errors.add("undeclared-file", entry, None, "", f'the file "{entry.name}", which no exhibit uses',
+                       "every file of an issue folder declared by an exhibit in issue.yaml (or removed)")
+    return stocks, tables
+
+
+def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tuple[StockRow, ...]:
+    table = read_csv(path, errors, STOCK_COLUMNS)
+    if table is None:
+        return ()
+    if not table.rows:
+        errors.add("no-data", path, None, "", "a header and no rows", "one row per company of the stock table")
+    rows, seen = [], {}
+    for row in table.rows:
+        c = Cells(table, row, errors)
+        ticker = c.text("ticker", "a ticker listed in companies.yaml")
+        if ticker is not None:
+            if registry is not None and ticker not in registry.by_ticker:
+                c._bad("unknown-ticker", "ticker", show(ticker), "a ticker listed in companies.yaml")
+            elif ticker in seen:
+                c._bad("duplicate", "ticker", show(ticker), f"each company once (already on line {seen[ticker]})")
+            seen.setdefault(ticker, row.line)
+        values = dict(
+            market_cap=c.number("market_cap", grouped=True, positive=True),
+            currency=c.choice("currency", tuple(CURRENCY_UNITS)),
+            week_pct=c.number("week_pct", percent=True),
+            month_pct=c.number("month_pct", percent=True),
+            ytd_pct=c.number("ytd_pct", percent=True),
+        )
+        if c.ok:
+            rows.append(StockRow(ticker=ticker, **values))
+    return tuple(rows)
+
+
+# --- series ----------------------------------------------------------------------
+
+
+def _load_series(folder: Path, errors: Collector) -> Series:
+    return Series(
+        traffic=_read_series(folder / "traffic.csv", TRAFFIC_COLUMNS, _traffic_row, ("week_end", "category", "site"), errors),
+        downloads=_read_series(folder / "downloads.csv", DOWNLOAD_COLUMNS, _download_row, ("month", "app"), errors),
+        gpu_prices=_read_series(folder / "gpu_prices.csv", GPU_COLUMNS, _gpu_row, ("date", "gpu", "condition"), errors),
+    )
+
+
+def _read_series(path: Path, columns: tuple[str, ...], parse_row, key: tuple[str, ...], errors: Collector) -> pd.DataFrame:
+    """A series file as a typed DataFrame; a missing file is an empty series."""
+    empty = pd.DataFrame({name: pd.Series(dtype=object) for name in (*columns, "line")})
+    if not path.exists():
+        return empty
+    table = read_csv(path, errors, columns)
+    if table is None:
+        return empty
+    records, seen = [], {}
+    for row in table.rows:
+        c = Cells(table, row, errors)
+        record = parse_row(c)
+        if not c.ok:
+            continue
+        identity = tuple(record[k] for k in key)
+        if identity in seen:
+            errors.add("duplicate", path, row.line, ",".join(key), show(" ".join(str(v) for v in identity)),
+                       f"one row per {', '.join(key)} (already on line {seen[identity]})")
+            continue
+        seen[identity] = row.line
+        records.append({**record, "line": row.line})
+    return pd.DataFrame.from_records(records, columns=[*columns, "line"]) if records else empty
+
+
+def _traffic_row(c: Cells) -> dict:
+    start, end = c.date("week_start"), c.date("week_end")
+    if start and end and start > end:
+        c._bad("bad-period", "week_end", end.isoformat(), f"a date on or after week_start ({start.isoformat()})")
+    return dict(week_start=start, week_end=end, category=c.choice("category", TRAFFIC_CATEGORIES),
+                site=c.text("site", "a site name like ChatGPT"),
+                visits=c.number("visits", grouped=True, positive=True))
+
+
+def _download_row(c: Cells) -> dict:
+    return dict(month=c.month("month"), app=c.text("app", "an app name like 豆包"),
+                downloads=c.number("downloads", grouped=True, positive=True), partial=c.boolean("partial"))
+
+
+def _gpu_row(c: Cells) -> dict:
+    return dict(date=c.date("date"), gpu=c.text("gpu", "a GPU name like H100"),
+                condition=c.choice("condition", GPU_CONDITIONS),
+                price_usd=c.number("price_usd", grouped=True, positive=True))
+
+
+# --- cross-checks ----------------------------------------------------------------
+
+
+def _check_exhibit_data(root: Path, issues: list[Issue], series: Series, errors: Collector) -> None:
+    """Every series exhibit must have rows as of its issue (an empty chart is an error)."""
+    from .derive import series_as_of  # derive depends on the models only; imported late to keep load first
+
+    for issue in issues:
+        for exhibit in issue.exhibits:
+            if exhibit.kind in SERIES_EXHIBITS and series_as_of(series, exhibit, issue.date).empty:
+                what = {"traffic": f"category {exhibit.category}", "gpu_prices": f"gpu {exhibit.gpu}",
+                        "downloads": "any app"}[exhibit.kind]
+                errors.add("no-data", root / "issues" / issue.slug / "issue.yaml", None, f"exhibits (图表{exhibit.number})",
+                           f"no rows of {SERIES_EXHIBITS[exhibit.kind]} for {what} dated on or before {issue.date.isoformat()}",
+                           "data for every exhibit as of its issue")
