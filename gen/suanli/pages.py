@@ -115,7 +115,7 @@ def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
         label = f"图表 {exhibit.number}：{exhibit.title}"
         body.append(
             f'<div class="suanli-chart" data-kind="{exhibit.kind}" data-csv="{exhibit_csv_name(exhibit)}" '
-            f'role="img" aria-label="{esc(label)}" aria-describedby="{table_id}"></div>')
+            f'role="group" aria-label="{esc(label)}" aria-describedby="{table_id}"></div>')
         body.append(f'<p class="suanli-download"><a href="{exhibit_csv_name(exhibit)}" '
                     f'download="{esc(exhibit_download_name(issue, exhibit))}">下载数据 (CSV)</a></p>')
         if exhibit.kind == "stocks":

@@ -1,0 +1,162 @@
+"""The reader's experience in a real Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from helpers import build
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[class^='mark-'] > text"
+
+if not CHROMIUM.exists():  # `make test` installs it; never skip silently in CI
+    pytest.fail(f"{CHROMIUM} is missing: run `make test` (installs Debian's chromium)", pytrace=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(demo_data, tmp_path_factory):
+    """The demo site built for, and served at, one local origin (instant navigation needs site_url to match)."""
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}/"
+    site = tmp_path_factory.mktemp("browser") / "site"
+    result = build(demo_data, site, site_url=origin)
+    assert result.returncode == 0, result.stderr
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield origin, site
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, served):
+    """A fresh page that records console errors, page errors and requests to other origins."""
+    origin, _ = served
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", accept_downloads=True)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
+    page.on("request", lambda r: r.url.startswith(origin) or r.url.startswith("data:")
+            or page.problems.append(f"external request: {r.url}"))
+    yield page
+    context.close()
+
+
+def wait_for_charts(page, theme: str = "light") -> list[int]:
+    """Wait until every chart on the page has drawn in `theme`; return each chart's mark count."""
+    page.wait_for_function(
+        """theme => { const charts = [...document.querySelectorAll('.suanli-chart')];
+                     return charts.length > 0 && charts.every(c => c.dataset.rendered && c.dataset.theme === theme); }""",
+        arg=theme, timeout=15000)
+    states = page.eval_on_selector_all(".suanli-chart", "cs => cs.map(c => c.dataset.rendered)")
+    assert states == ["true"] * len(states)
+    return page.eval_on_selector_all(".suanli-chart", f"cs => cs.map(c => c.querySelectorAll(`{MARKS}`).length)")
+
+
+def test_charts_draw_on_a_direct_load(page, served, demo_data):
+    origin, _ = served
+    latest = max(p.name for p in (demo_data / "issues").iterdir())
+    page.goto(f"{origin}issues/{latest}/")
+    counts = wait_for_charts(page)
+    rows = list(csv.DictReader(io.StringIO((demo_data / "issues" / latest / "stocks.csv").read_text())))
+    assert len(counts) == 7
+    assert counts[0] >= 2 * len(rows)  # a bar and a value label per company
+    assert all(count > 10 for count in counts)
+    assert page.problems == []
+
+
+def test_charts_draw_after_instant_navigation(page, served, demo_data):
+    origin, _ = served
+    latest = max(p.name for p in (demo_data / "issues").iterdir())
+    page.goto(origin)
+    page.evaluate("window.__sameDocument = true")
+    page.click("article a.md-button")
+    page.wait_for_url(f"{origin}issues/{latest}/")
+    counts = wait_for_charts(page)
+    assert all(count > 10 for count in counts)
+    assert page.evaluate("window.__sameDocument") is True  # instant navigation, not a reload
+    # and again after leaving for a page without charts and coming back
+    page.click(".suanli-legal a >> nth=0")
+    page.wait_for_url(f"{origin}legal/analyst/")
+    page.go_back()
+    page.wait_for_url(f"{origin}issues/{latest}/")
+    assert all(count > 10 for count in wait_for_charts(page))
+    assert page.evaluate("window.__sameDocument") is True
+    assert page.problems == []
+
+
+def test_palette_switch_redraws_charts_in_dark_colours(page, served, demo_data):
+    origin, _ = served
+    latest = max(p.name for p in (demo_data / "issues").iterdir())
+    page.goto(f"{origin}issues/{latest}/")
+    wait_for_charts(page, "light")
+    label_fill = "document.querySelector('.suanli-chart .mark-text text, .suanli-chart .role-axis-label text').getAttribute('fill')"
+    assert page.evaluate(label_fill) == "#666666"
+    page.click("label[for='__palette_1']")
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    counts = wait_for_charts(page, "dark")
+    assert all(count > 10 for count in counts)
+    assert page.evaluate(label_fill) == "#a9adb8"
+    assert page.problems == []
+
+
+def test_tooltip_shows_exact_values_as_text(page, served, demo_data):
+    origin, _ = served
+    latest = max(p.name for p in (demo_data / "issues").iterdir())
+    page.goto(f"{origin}issues/{latest}/")
+    wait_for_charts(page)
+    first = next(csv.DictReader(io.StringIO((demo_data / "issues" / latest / "stocks.csv").read_text())))
+    page.hover(".suanli-chart[data-kind=stocks] g.mark-rect path >> nth=0")
+    tooltip = page.locator(".suanli-tooltip")
+    tooltip.wait_for(state="visible")
+    text = tooltip.inner_text()
+    assert "英伟达" in text and first["ticker"] in text
+    assert str(float(first["week_pct"])).rstrip("0").rstrip(".").lstrip("-") in text
+
+
+def test_each_csv_link_downloads_the_data_the_chart_shows(page, served, demo_data):
+    origin, site = served
+    latest = max(p.name for p in (demo_data / "issues").iterdir())
+    page.goto(f"{origin}issues/{latest}/")
+    wait_for_charts(page)
+    links = page.locator("figure .suanli-download a")
+    assert links.count() == 7
+    for i in range(links.count()):
+        with page.expect_download() as download_info:
+            links.nth(i).click()
+        download = download_info.value
+        href = links.nth(i).get_attribute("href").rsplit("/", 1)[-1]  # Material makes links absolute
+        assert download.suggested_filename.endswith(".csv")
+        assert Path(download.path()).read_bytes() == (site / "issues" / latest / href).read_bytes()
+    assert page.problems == []

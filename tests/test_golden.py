@@ -1,0 +1,103 @@
+"""Golden files: rendered Markdown and chart specs, compared byte for byte.
+
+After an intended change: UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py, then review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import SHIPPED_DATA, minimal_data
+from suanli import charts, derive, pages
+from suanli.load import load_dataset
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1 to create it"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_dataset(SHIPPED_DATA)
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory):
+    return load_dataset(minimal_data(tmp_path_factory.mktemp("golden") / "data"))
+
+
+def test_shipped_issue_page(shipped):
+    check_golden("pages/issue-2024-12-11.md", pages.issue_page(shipped.latest, shipped))
+
+
+def test_shipped_home_page(shipped):
+    check_golden("pages/home.md", pages.home_page(shipped))
+
+
+def test_minimal_issue_page_with_a_series_exhibit(minimal):
+    check_golden("pages/minimal-issue.md", pages.issue_page(minimal.latest, minimal))
+
+
+def chart_frames(dataset) -> dict[str, pd.DataFrame]:
+    issue = dataset.latest
+    traffic = next(e for e in issue.exhibits if e.kind == "traffic")
+    return {
+        "stocks": derive.stocks_chart_data(derive.stock_table(issue, dataset.registry)),
+        "traffic": pages.exhibit_frame(issue, traffic, dataset),
+        "downloads": pd.DataFrame({"month": ["2024-11", "2024-12", "2024-11", "2024-12"],
+                                   "app": ["豆包", "豆包", "Kimi", "Kimi"],
+                                   "downloads": [Decimal("1523.5"), Decimal("610"), Decimal("480"), Decimal("205.2")],
+                                   "partial": [False, True, False, True]}),
+        "gpu_prices": pd.DataFrame({"date": [dt.date(2024, 12, 1).isoformat(), dt.date(2024, 12, 8).isoformat()] * 2,
+                                    "gpu": ["H100"] * 4, "condition": ["新品", "新品", "二手", "二手"],
+                                    "price_usd": [Decimal("29999.99"), Decimal("28500"), Decimal("24000"),
+                                                  Decimal("23100.5")]}),
+    }
+
+
+@pytest.mark.parametrize("kind", charts.KINDS)
+def test_chart_function_spec(minimal, kind):
+    frame = chart_frames(minimal)[kind]
+    for column in frame.columns:  # dates reach Altair as ISO text, as they do in the CSV
+        frame[column] = frame[column].map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    spec = charts.vega_lite_spec(charts.CHARTS[kind](frame), charts.PALETTES["light"])
+    check_golden(f"charts/{kind}.vl.json", json.dumps(spec, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+@pytest.mark.parametrize("kind", charts.KINDS)
+@pytest.mark.parametrize("theme", charts.THEMES)
+def test_chart_template(kind, theme):
+    template = json.loads(charts.template(kind, theme))
+    check_golden(f"charts/{kind}.{theme}.vg.json", json.dumps(template, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    sources = [d for d in template["data"] if d.get("url") == charts.DATA_PLACEHOLDER]
+    assert sources[0]["format"] == {"type": "csv", "parse": charts.CSV_PARSE[kind]}
+
+
+def test_each_template_carries_its_own_palette():
+    for kind in charts.KINDS:
+        for theme, other in (("light", "dark"), ("dark", "light")):
+            template = charts.template(kind, theme)
+            assert charts.PALETTES[theme].text in template
+            assert charts.PALETTES[other].text not in template
+
+
+def test_stock_chart_marks_rises_red_and_falls_green():
+    spec = json.loads(charts.template("stocks", "light"))
+    text = json.dumps(spec, ensure_ascii=False)
+    palette = charts.PALETTES["light"]
+    assert f'"domain": ["上涨", "下跌", "持平"]' in json.dumps(spec, ensure_ascii=False, separators=(", ", ": "))
+    assert text.index(palette.up) < text.index(palette.down)
