@@ -148,8 +148,9 @@ def test_no_cdn_and_no_inline_chart_specs(shipped_site, demo_site):
 def test_demo_site_says_synthetic_on_every_page_and_the_real_one_never(shipped_site, demo_site):
     demo_pages = list(demo_site.rglob("*.html"))
     assert len(demo_pages) > 15
-    assert all("示例数据" in p.read_text(encoding="utf-8") for p in demo_pages)
-    assert not any("示例数据" in p.read_text(encoding="utf-8") for p in shipped_site.rglob("*.html"))
+    banner = '<strong class="suanli-synthetic">示例数据</strong>'
+    assert all(banner in p.read_text(encoding="utf-8") for p in demo_pages)
+    assert not any(banner in p.read_text(encoding="utf-8") for p in shipped_site.rglob("*.html"))
 
 
 def test_bad_data_stops_the_build_before_any_page(tmp_path):
@@ -177,7 +178,8 @@ def test_bad_data_leaves_a_previous_site_untouched(tmp_path):
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
-@pytest.mark.parametrize("hostile", ['<img src=x onerror="window.pwned=1">', "</script><script>window.pwned=1</script>"])
+@pytest.mark.parametrize("hostile", ['<img src=x onerror="window.pwned=1">', "</script><script>window.pwned=1</script>",
+                                     "</title><script>window.pwned=1</script>"])
 def test_data_strings_are_escaped_in_pages(tmp_path, hostile):
     data = minimal_data(tmp_path / "data")
     edit(data / "issues/2024-12-11/issue.yaml", "title: 测试周报", f"title: '{hostile} [链接](javascript:x) {{{{ x }}}}'")
@@ -193,4 +195,5 @@ def test_data_strings_are_escaped_in_pages(tmp_path, hostile):
     assert not any("pwned" in (s.string or "") for s in soup.find_all("script"))
     assert not soup.select('a[href^="javascript"]')
     assert hostile in soup.h1.get_text() and "{{ x }}" in soup.h1.get_text()
+    assert soup.title.get_text().startswith(hostile)
     assert hostile in soup.select_one(".suanli-prose").get_text()

@@ -128,6 +128,11 @@ CASES = {
     "duplicate series row": (lambda d: edit(d / "series/traffic.csv", "image,Midjourney", "text,ChatGPT"),
                              ["data/series/traffic.csv:3: week_end,category,site: found \"2024-12-05 text ChatGPT\", "
                               "expected one row per week_end, category, site (already on line 2) [duplicate]"]),
+    "series file not UTF-8 (no follow-on no-data error)": (
+        lambda d: (d / "series/traffic.csv").write_bytes("week_start,week_end,category,site,visits\n".encode()
+                                                        + "2024-11-29,2024-12-05,text,文心,1\n".encode("gbk")),
+        ["data/series/traffic.csv:2: found bytes that are not UTF-8 (ce c4, perhaps GBK), "
+         "expected UTF-8 text (save as \"CSV UTF-8\" or UTF-8 in your editor) [encoding]"]),
     "series bad category": (lambda d: edit(d / "series/traffic.csv", "image,Midjourney", "images,Midjourney"),
                             ["data/series/traffic.csv:3: category: found \"images\", "
                              "expected one of text, image, video [bad-choice]"]),

@@ -380,9 +380,12 @@ def _check_exhibit_data(root: Path, issues: list[Issue], series: Series, errors:
     """Every series exhibit must have rows as of its issue (an empty chart is an error)."""
     from .derive import series_as_of  # derive depends on the models only; imported late to keep load first
 
+    unreadable = {e.file for e in errors.errors}  # a series file already in error would only repeat itself here
     for issue in issues:
         for exhibit in issue.exhibits:
-            if exhibit.kind in SERIES_EXHIBITS and series_as_of(series, exhibit, issue.date).empty:
+            if exhibit.kind not in SERIES_EXHIBITS or errors.name(root / SERIES_EXHIBITS[exhibit.kind]) in unreadable:
+                continue
+            if series_as_of(series, exhibit, issue.date).empty:
                 what = {"traffic": f"category {exhibit.category}", "gpu_prices": f"gpu {exhibit.gpu}",
                         "downloads": "any app"}[exhibit.kind]
                 errors.add("no-data", root / "issues" / issue.slug / "issue.yaml", None, f"exhibits (图表{exhibit.number})",
