@@ -74,14 +74,18 @@ def page(browser, served):
 
 
 def wait_for_charts(page, theme: str = "light") -> list[int]:
-    """Wait until every chart on the page has drawn in `theme`; return each chart's mark count."""
-    page.wait_for_function(
-        """theme => { const charts = [...document.querySelectorAll('.suanli-chart')];
-                     return charts.length > 0 && charts.every(c => c.dataset.rendered && c.dataset.theme === theme); }""",
-        arg=theme, timeout=15000)
-    states = page.eval_on_selector_all(".suanli-chart", "cs => cs.map(c => c.dataset.rendered)")
-    assert states == ["true"] * len(states)
-    return page.eval_on_selector_all(".suanli-chart", f"cs => cs.map(c => c.querySelectorAll(`{MARKS}`).length)")
+    """Wait until every chart on the page has drawn in `theme`; return each chart's mark count
+    (read in the same step as the check, so a page swap cannot come between)."""
+    handle = page.wait_for_function(
+        """([theme, marks]) => {
+             const charts = [...document.querySelectorAll('.suanli-chart')];
+             if (!charts.length || !charts.every(c => c.dataset.rendered && c.dataset.theme === theme)) return false;
+             return charts.map(c => c.dataset.rendered === 'true' ? c.querySelectorAll(marks).length : -1);
+           }""",
+        arg=[theme, MARKS], timeout=15000)
+    counts = handle.json_value()
+    assert -1 not in counts, "a chart failed to draw"
+    return counts
 
 
 def test_charts_draw_on_a_direct_load(page, served, demo_data):
@@ -111,6 +115,7 @@ def test_charts_draw_after_instant_navigation(page, served, demo_data):
     page.wait_for_url(f"{origin}legal/analyst/")
     page.go_back()
     page.wait_for_url(f"{origin}issues/{latest}/")
+    page.wait_for_selector(".suanli-chart")
     assert all(count > 10 for count in wait_for_charts(page))
     assert page.evaluate("window.__sameDocument") is True
     assert page.problems == []

@@ -17,6 +17,7 @@
   var templates = {};
   var views = [];
   var tooltip = null;
+  var generation = 0;  // each drawAll supersedes the drawings still loading from an earlier one
 
   vega.timeFormatLocale({
     dateTime: "%x %A %X", date: "%Y年%-m月%-d日", time: "%H:%M:%S", periods: ["上午", "下午"],
@@ -80,10 +81,11 @@
     tooltip.style.top = Math.max(0, y) + "px";
   }
 
-  function draw(container) {
+  function draw(container, drawing) {
     var theme = scheme();
     var csvUrl = new URL(container.dataset.csv, document.baseURI).href;
     return Promise.all([template(container.dataset.kind, theme), fetchText(csvUrl)]).then(function (loaded) {
+      if (drawing !== generation || !container.isConnected) return;
       var spec = JSON.parse(JSON.stringify(loaded[0]));
       spec.data.forEach(function (source) {
         if (source.url === PLACEHOLDER) {
@@ -103,8 +105,9 @@
         renderer: "svg", container: graphic, bind: bindings, hover: true, tooltip: showTooltip
       });
       views.push(view);
-      container.dataset.theme = theme;
       return view.runAsync().then(function () {
+        if (drawing !== generation) return;
+        container.dataset.theme = theme;
         container.dataset.rendered = "true";
       });
     }).catch(function (error) {
@@ -115,11 +118,16 @@
   }
 
   function drawAll() {
+    var drawing = ++generation;
     views.forEach(function (view) { view.finalize(); });
     views = [];
     if (tooltip) tooltip.hidden = true;
     var charts = document.querySelectorAll(".suanli-chart");
-    return Promise.all(Array.prototype.map.call(charts, draw));
+    Array.prototype.forEach.call(charts, function (chart) {
+      delete chart.dataset.rendered;
+      delete chart.dataset.theme;
+    });
+    return Promise.all(Array.prototype.map.call(charts, function (chart) { return draw(chart, drawing); }));
   }
 
   if (typeof document$ !== "undefined") {
