@@ -197,3 +197,35 @@ def test_data_strings_are_escaped_in_pages(tmp_path, hostile):
     assert hostile in soup.h1.get_text() and "{{ x }}" in soup.h1.get_text()
     assert soup.title.get_text().startswith(hostile)
     assert hostile in soup.select_one(".suanli-prose").get_text()
+
+
+def test_archive_lists_every_issue_newest_first_grouped_by_year_and_month(demo_site, demo_data):
+    soup = page(demo_site, "issues")
+    issues = sorted((p.name for p in (demo_data / "issues").iterdir()), reverse=True)
+    links = [a["href"] for a in soup.select("article li a")]
+    assert links == [f"{slug}/" for slug in issues]
+    assert all((demo_site / "issues" / href / "index.html").is_file() for href in links)
+    years = [h.get_text(strip=True).rstrip("¶") for h in soup.select("article h2")]
+    assert years == [f"{y} 年" for y in sorted({s[:4] for s in issues}, reverse=True)]
+    months = [h["id"] for h in soup.select("article h3")]
+    assert months == list(dict.fromkeys(f"y{s[:4]}-{s[5:7]}" for s in issues))
+    first = soup.select_one("article li")
+    dataset = load_dataset(demo_data)
+    assert first.get_text() == f"{dataset.latest.slug} {dataset.latest.title} — {dataset.latest.highlights[0].heading}"
+
+
+def test_latest_sends_readers_to_the_newest_issue(shipped_site, demo_site, demo_data):
+    for site, newest in ((shipped_site, "2024-12-11"), (demo_site, max(p.name for p in (demo_data / "issues").iterdir()))):
+        soup = page(site, "latest")
+        assert soup.select_one('meta[http-equiv="refresh"]')["content"] == f"0; url=../issues/{newest}/"
+        assert soup.select_one("article p a")["href"] == f"../issues/{newest}/"
+
+
+def test_each_issue_links_to_its_previous_and_next(demo_site, demo_data):
+    issues = sorted(p.name for p in (demo_data / "issues").iterdir())
+    for i, slug in enumerate(issues):
+        pager = page(demo_site, f"issues/{slug}").select_one("nav.suanli-pager")
+        prev, nxt = pager.select_one("a.suanli-prev"), pager.select_one("a.suanli-next")
+        assert (prev["href"] if prev else None) == (f"../{issues[i - 1]}/" if i > 0 else None)
+        assert (nxt["href"] if nxt else None) == (f"../{issues[i + 1]}/" if i < len(issues) - 1 else None)
+        assert pager.select_one("a.suanli-archive")["href"] == "../"

@@ -8,6 +8,7 @@ blocks. Every data string passes through `esc` or `md_text` on its way in.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import groupby
 
 import pandas as pd
 
@@ -68,8 +69,45 @@ def issue_page(issue: Issue, dataset: Dataset) -> str:
         parts += [f"{i}. {md_text(r.title)}" + (f"——{r.date.isoformat()}" if r.date else "")
                   for i, r in enumerate(issue.related, 1)]
         parts.append("")
+    parts += _pager(issue, dataset)
     parts += _legal_links(root)
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _pager(issue: Issue, dataset: Dataset) -> list[str]:
+    """Links to the previous and next issue, and to the archive."""
+    position = dataset.issues.index(issue)
+    links = []
+    if position > 0:
+        older = dataset.issues[position - 1]
+        links.append(f"[← 上一期：{older.slug} {md_text(older.title)}](../{older.slug}/index.md){{ .suanli-prev }}")
+    links.append("[往期列表](../index.md){ .suanli-archive }")
+    if position < len(dataset.issues) - 1:
+        newer = dataset.issues[position + 1]
+        links.append(f"[下一期：{newer.slug} {md_text(newer.title)} →](../{newer.slug}/index.md){{ .suanli-next }}")
+    return ['<nav class="suanli-pager" aria-label="期次导航" markdown>', "", " · ".join(links), "", "</nav>", ""]
+
+
+def archive_page(dataset: Dataset) -> str:
+    """Every issue, newest first, grouped by year and month, with its first highlight."""
+    out = ["# 往期周报", "", f"共 {len(dataset.issues)} 期，最新在前。", ""]
+    newest_first = list(reversed(dataset.issues))
+    for year, in_year in groupby(newest_first, key=lambda issue: issue.date.year):
+        out += [f"## {year} 年 {{#y{year}}}", ""]
+        for month, in_month in groupby(in_year, key=lambda issue: issue.date.month):
+            out += [f"### {year} 年 {month} 月 {{#y{year}-{month:02d}}}", ""]
+            out += [f"- **{issue.slug}** [{md_text(issue.title)}]({issue.slug}/index.md)"
+                    f" — {md_text(issue.highlights[0].heading)}" for issue in in_month]
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def latest_page(dataset: Dataset) -> str:
+    """/latest/: sends the browser on to the newest issue, and says where for anything that does not follow."""
+    latest = dataset.latest
+    return "\n".join([
+        "---", "template: redirect.html", f"redirect: ../issues/{latest.slug}/", "search:", "  exclude: true", "---", "",
+        "# 最新一期", "", f"[{latest.slug} {md_text(latest.title)}](../issues/{latest.slug}/index.md)", ""])
 
 
 def _issue_meta(issue: Issue, root: str) -> str:

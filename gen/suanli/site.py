@@ -21,7 +21,8 @@ def generate(data_dir: Path) -> dict[str, str]:
 
 
 def render(dataset: Dataset) -> dict[str, str]:
-    files: dict[str, str] = {"index.md": pages.home_page(dataset)}
+    files: dict[str, str] = {"index.md": pages.home_page(dataset), "issues/index.md": pages.archive_page(dataset),
+                             "latest/index.md": pages.latest_page(dataset)}
     kinds_used: set[str] = set()
     for issue in dataset.issues:
         folder = f"issues/{issue.slug}"
