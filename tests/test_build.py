@@ -229,3 +229,13 @@ def test_each_issue_links_to_its_previous_and_next(demo_site, demo_data):
         assert (prev["href"] if prev else None) == (f"../{issues[i - 1]}/" if i > 0 else None)
         assert (nxt["href"] if nxt else None) == (f"../{issues[i + 1]}/" if i < len(issues) - 1 else None)
         assert pager.select_one("a.suanli-archive")["href"] == "../"
+
+
+def test_revisions_show_as_a_correction_record(demo_site, demo_data):
+    dataset = load_dataset(demo_data)
+    revised = [issue for issue in dataset.issues if issue.revisions]
+    assert revised, "the demo data should hold at least one revised issue"
+    for issue in dataset.issues:
+        soup = page(demo_site, f"issues/{issue.slug}")
+        items = [li.get_text() for li in soup.select("#revisions + ul > li")]
+        assert items == [f"{r.date.isoformat()} {r.note}" for r in issue.revisions]

@@ -69,6 +69,10 @@ def issue_page(issue: Issue, dataset: Dataset) -> str:
         parts += [f"{i}. {md_text(r.title)}" + (f"——{r.date.isoformat()}" if r.date else "")
                   for i, r in enumerate(issue.related, 1)]
         parts.append("")
+    if issue.revisions:
+        parts += ["## 更正记录 {#revisions}", ""]
+        parts += [f"- **{r.date.isoformat()}** {md_text(r.note)}" for r in issue.revisions]
+        parts.append("")
     parts += _pager(issue, dataset)
     parts += _legal_links(root)
     return "\n".join(parts).rstrip("\n") + "\n"
