@@ -1,10 +1,14 @@
 """MkDocs hooks: adapt the site configuration to the data folder, nothing else.
 
 on_config runs before MkDocs touches the site folder, so validating here means
-bad data stops the build with the previous site left as it was.
+bad data stops the build with the previous site left as it was. It also runs
+before the search plugin reads its jieba options (gen-files would be too late).
 """
 
+import hashlib
 import logging
+import tempfile
+from pathlib import Path
 
 import jieba
 from mkdocs.exceptions import PluginError
@@ -13,6 +17,7 @@ from mkdocs.plugins import event_priority
 from suanli.errors import DataErrors
 from suanli.load import load_dataset
 from suanli.paths import data_dir
+from suanli.search import jieba_user_dictionary
 
 
 @event_priority(100)
@@ -24,4 +29,9 @@ def on_config(config):
     except DataErrors as exc:
         raise PluginError(exc.report()) from None
     config.extra["synthetic"] = dataset.synthetic
+    words = jieba_user_dictionary(dataset.registry)
+    path = Path(tempfile.gettempdir()) / f"suanli-jieba-{hashlib.sha256(words.encode()).hexdigest()[:16]}.txt"
+    if not path.exists():
+        path.write_text(words, encoding="utf-8")
+    config.plugins["material/search"].config.jieba_dict_user = str(path)
     return config

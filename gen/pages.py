@@ -8,7 +8,7 @@ from suanli.paths import data_dir
 from suanli.site import generate
 
 try:
-    files = generate(data_dir())
+    files = generate(data_dir(), mkdocs_gen_files.config.site_url)
 except DataErrors as exc:
     raise PluginError(exc.report()) from None
 

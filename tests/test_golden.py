@@ -55,7 +55,11 @@ def test_minimal_issue_page_with_a_series_exhibit(minimal):
 def chart_frames(dataset) -> dict[str, pd.DataFrame]:
     issue = dataset.latest
     traffic = next(e for e in issue.exhibits if e.kind == "traffic")
+    history = derive.company_chart_data(derive.appearances(dataset)["NVDA.O"])
     return {
+        "company_cap": history,
+        "company_week": history,
+        "sector_week": derive.sector_medians(dataset)["CPU/GPU"],
         "stocks": derive.stocks_chart_data(derive.stock_table(issue, dataset.registry)),
         "traffic": pages.exhibit_frame(issue, traffic, dataset),
         "downloads": pd.DataFrame({"month": ["2024-11", "2024-12", "2024-11", "2024-12"],
@@ -101,3 +105,15 @@ def test_stock_chart_marks_rises_red_and_falls_green():
     palette = charts.PALETTES["light"]
     assert f'"domain": ["上涨", "下跌", "持平"]' in json.dumps(spec, ensure_ascii=False, separators=(", ", ": "))
     assert text.index(palette.up) < text.index(palette.down)
+
+
+def test_company_and_sector_pages(minimal):
+    from suanli import company_pages, sector_pages
+
+    records = company_pages.company_records(minimal)
+    nvda = next(r for r in records if r.company.ticker == "NVDA.O")
+    check_golden("pages/company-nvda-o.md", company_pages.company_page(nvda))
+    check_golden("pages/companies.md", company_pages.company_index_page(records, minimal.registry.sectors))
+    medians = derive.sector_medians(minimal)
+    check_golden("pages/sector-cpu-gpu.md", sector_pages.sector_page("CPU/GPU", records, medians["CPU/GPU"]))
+    check_golden("pages/sectors.md", sector_pages.sector_index_page(minimal.registry.sectors, records, medians))

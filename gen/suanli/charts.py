@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 DATA_PLACEHOLDER = "suanli:data"
-KINDS = ("stocks", "traffic", "downloads", "gpu_prices")
+KINDS = ("stocks", "traffic", "downloads", "gpu_prices", "company_cap", "company_week", "sector_week")
 THEMES = ("light", "dark")
 
 
@@ -53,6 +53,11 @@ CSV_PARSE = {
     "traffic": {"week_start": "date:'%Y-%m-%d'", "week_end": "date:'%Y-%m-%d'", "visits": "number"},
     "downloads": {"month": "date:'%Y-%m'", "downloads": "number", "partial": "boolean"},
     "gpu_prices": {"date": "date:'%Y-%m-%d'", "price_usd": "number"},
+    "company_cap": {"date": "date:'%Y-%m-%d'", "market_cap": "number", "week_pct": "number", "month_pct": "number",
+                    "ytd_pct": "number"},
+    "company_week": {"date": "date:'%Y-%m-%d'", "market_cap": "number", "week_pct": "number", "month_pct": "number",
+                     "ytd_pct": "number"},
+    "sector_week": {"date": "date:'%Y-%m-%d'", "median_week_pct": "number", "companies": "number"},
 }
 
 Data = pd.DataFrame | alt.UrlData
@@ -165,7 +170,51 @@ def gpu_prices(data: Data, palette: Palette = PALETTES["light"]) -> alt.LayerCha
                      base.mark_point(filled=True, size=24)).properties(width="container", height=280)
 
 
-CHARTS = {"stocks": stocks, "traffic": traffic, "downloads": downloads, "gpu_prices": gpu_prices}
+def _change_bars(data: Data, field: str, title: str, palette: Palette, tooltip: list) -> alt.Chart:
+    """Bars of a 涨跌幅 per issue date: red above zero, green below (Chinese market convention)."""
+    return alt.Chart(_data(data)).transform_calculate(
+        direction=f"datum.{field} > 0 ? '上涨' : datum.{field} < 0 ? '下跌' : '持平'",
+    ).mark_bar().encode(
+        x=alt.X("date:T", title="期次", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
+        y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=",f")),
+        color=alt.Color("direction:N", legend=None,
+                        scale=alt.Scale(domain=["上涨", "下跌", "持平"], range=[palette.up, palette.down, palette.flat])),
+        tooltip=tooltip,
+    ).properties(width="container", height=220)
+
+
+def company_cap(data: Data, palette: Palette = PALETTES["light"]) -> alt.LayerChart:
+    """A company page: its market cap in each issue's stock table."""
+    base = alt.Chart(_data(data)).encode(
+        x=alt.X("date:T", title="期次", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
+        y=alt.Y("market_cap:Q", title="市值 (亿)", axis=alt.Axis(format=",f"), scale=alt.Scale(zero=False)),
+        color=alt.Color("unit:N", title="单位", scale=alt.Scale(range=list(palette.series))),
+        tooltip=[alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
+                 alt.Tooltip("market_cap:Q", title="市值", format=","), alt.Tooltip("unit:N", title="单位")],
+    )
+    return alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=24)).properties(
+        width="container", height=240)
+
+
+def company_week(data: Data, palette: Palette = PALETTES["light"]) -> alt.Chart:
+    """A company page: its 本周涨跌幅 in each issue."""
+    return _change_bars(data, "week_pct", "本周涨跌幅 (%)", palette, [
+        alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
+        alt.Tooltip("week_pct:Q", title="本周涨跌幅 (%)", format=","),
+        alt.Tooltip("month_pct:Q", title="本月涨跌幅 (%)", format=","),
+        alt.Tooltip("ytd_pct:Q", title="本年涨跌幅 (%)", format=",")])
+
+
+def sector_week(data: Data, palette: Palette = PALETTES["light"]) -> alt.Chart:
+    """A sector page: the median 本周涨跌幅 of its members in each issue."""
+    return _change_bars(data, "median_week_pct", "本周涨跌幅中位数 (%)", palette, [
+        alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
+        alt.Tooltip("median_week_pct:Q", title="本周涨跌幅中位数 (%)", format=","),
+        alt.Tooltip("companies:Q", title="成分股数")])
+
+
+CHARTS = {"stocks": stocks, "traffic": traffic, "downloads": downloads, "gpu_prices": gpu_prices,
+          "company_cap": company_cap, "company_week": company_week, "sector_week": sector_week}
 
 
 def theme_config(palette: Palette) -> dict:

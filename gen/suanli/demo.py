@@ -99,7 +99,8 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
         folder = f"issues/{date.isoformat()}"
         write(f"{folder}/stocks.csv", _csv(["ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct"], rows))
         write(f"{folder}/launches.csv", _launches(rng, date))
-        write(f"{folder}/issue.yaml", _issue_yaml(rng, number, date, listed, rows, companies))
+        write(f"{folder}/issue.yaml", _issue_yaml(rng, number, date, listed, rows, companies,
+                                                  renamed=number > len(dates) // 2))
     return written
 
 
@@ -168,7 +169,7 @@ def _pct(value: str) -> str:
 
 
 def _issue_yaml(rng: random.Random, number: int, date: dt.date, listed: list[dict], rows: list[dict],
-                companies: list[dict]) -> str:
+                companies: list[dict], renamed: bool) -> str:
     start = date - dt.timedelta(days=2)
     by_move = sorted(rows, key=lambda r: float(r["week_pct"]))
     names = {c["ticker"]: c["name"] for c in companies}
@@ -192,7 +193,9 @@ def _issue_yaml(rng: random.Random, number: int, date: dt.date, listed: list[dic
              "body": f"示例数据。本周 {movers}。{names[winner['ticker']]}{_pct(winner['week_pct'])}%，"
                      f"{names[loser['ticker']]}{_pct(loser['week_pct'])}%。"},
             {"heading": "AI 应用流量与下载保持增长。",
-             "body": "示例数据：ChatGPT、豆包等应用的访问量与下载量见图表 2 至图表 5。\n\n**要点#1:** 虚构的要点，仅供演示。"},
+             "body": "示例数据：ChatGPT、豆包等应用的访问量与下载量见图表 2 至图表 5。\n\n**要点#1:** 虚构的要点，仅供演示。"
+                     # the first half of an archive calls 工业富联 by its former name (an alias in the registry)
+                     f"{'工业富联' if renamed else '富士康工业互联网'}服务器出货保持增长。"},
             {"heading": "GPU 价格走势平稳。", "section": "大模型跟踪",
              "body": "示例数据：H100、A100 新品与二手价格见图表 6、图表 7。"},
         ],

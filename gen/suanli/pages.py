@@ -7,35 +7,19 @@ blocks. Every data string passes through `esc` or `md_text` on its way in.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from itertools import groupby
 
 import pandas as pd
 
 from . import derive
-from .contract import DEFAULT_SECTION, Dataset, Exhibit, Issue, Registry, Table
+from .contract import DEFAULT_SECTION, Company, Dataset, Exhibit, Issue, Registry
 from .markup import author_markdown, esc, md_text
+from .tables import chart_figure, html_table, series_table_html, stock_table_html
 
 SERIES_NAME = "算力周跟踪"
 LEGAL_PAGES = (("分析师声明", "legal/analyst.md"), ("一般声明", "legal/general.md"),
                ("特别声明", "legal/special.md"), ("投资评级声明", "legal/ratings.md"))
 SYNTHETIC_NOTICE = "示例数据"
-
-
-# --- numbers ---------------------------------------------------------------------
-
-
-def fmt_number(value: Decimal) -> str:
-    """33079 -> 33,079; keeps the decimals the author gave."""
-    return format(value, ",")
-
-
-def fmt_pct(value: Decimal) -> str:
-    return format(value, "f") + "%"
-
-
-def direction(value: Decimal) -> str:
-    return "up" if value > 0 else "down" if value < 0 else "flat"
 
 
 def exhibit_csv_name(exhibit: Exhibit) -> str:
@@ -54,14 +38,22 @@ def up_from(page: str) -> str:
 # --- the issue page --------------------------------------------------------------
 
 
+def issue_path(issue: Issue) -> str:
+    return f"issues/{issue.slug}/index.md"
+
+
+def company_link(company: Company, root: str) -> str:
+    """A Markdown link to a company's page from a page `root` levels down."""
+    return f"[{md_text(company.name)}]({root}companies/{company.slug}/index.md)"
+
+
 def issue_page(issue: Issue, dataset: Dataset) -> str:
-    page = f"issues/{issue.slug}/index.md"
-    root = up_from(page)
+    root = up_from(issue_path(issue))
     parts = [f"# {md_text(issue.title)}", "", _issue_meta(issue, root)]
     parts += _highlights(issue)
     for exhibit in sorted(issue.exhibits, key=lambda e: e.number):
         parts += _exhibit(issue, exhibit, dataset)
-    parts += _recommendations(issue, dataset.registry)
+    parts += _recommendations(issue, dataset.registry, root)
     if issue.risks:
         parts += ["## 风险提示 {#risks}", "", "；".join(md_text(r) for r in issue.risks) + "。", ""]
     if issue.related:
@@ -148,33 +140,24 @@ def _highlights(issue: Issue) -> list[str]:
 
 def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
     out = [f"## 图表 {exhibit.number}：{md_text(exhibit.title)} {{#exhibit-{exhibit.number}}}", ""]
-    body: list[str] = []
-    if exhibit.kind == "table":
-        body.append(html_table(issue.tables[exhibit.file], f"exhibit-{exhibit.number}-table"))
-    else:
-        frame = exhibit_frame(issue, exhibit, dataset)
-        table_id = f"exhibit-{exhibit.number}-table"
-        label = f"图表 {exhibit.number}：{exhibit.title}"
-        body.append(
-            f'<div class="suanli-chart" data-kind="{exhibit.kind}" data-csv="{exhibit_csv_name(exhibit)}" '
-            f'role="group" aria-label="{esc(label)}" aria-describedby="{table_id}"></div>')
-        body.append(f'<p class="suanli-download"><a href="{exhibit_csv_name(exhibit)}" '
-                    f'download="{esc(exhibit_download_name(issue, exhibit))}">下载数据 (CSV)</a></p>')
-        if exhibit.kind == "stocks":
-            body.append(stock_table_html(derive.stock_table(issue, dataset.registry), table_id))
-        else:
-            body.append(f'<details class="suanli-data"><summary>图表 {exhibit.number} 的数据</summary>')
-            body.append(series_table_html(exhibit.kind, frame, table_id))
-            body.append("</details>")
+    table_id = f"exhibit-{exhibit.number}-table"
     caption = []
     if exhibit.source:
         caption.append(f"来源：{esc(exhibit.source)}")
     if exhibit.note:
         caption.append(f"注：{esc(exhibit.note)}")
-    if caption:
-        body.append('<figcaption>' + "<br>".join(caption) + "</figcaption>")
-    out += [f'<figure class="suanli-exhibit" data-kind="{exhibit.kind}">', *body, "</figure>", ""]
-    return out
+    if exhibit.kind == "table":
+        figure = [f'<figure class="suanli-exhibit" data-kind="table">', html_table(issue.tables[exhibit.file], table_id)]
+        if caption:
+            figure.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
+        return out + figure + ["</figure>", ""]
+    if exhibit.kind == "stocks":
+        table = stock_table_html(derive.stock_table(issue, dataset.registry), table_id, up_from(issue_path(issue)))
+    else:
+        table = series_table_html(exhibit.kind, exhibit_frame(issue, exhibit, dataset), table_id)
+    return out + chart_figure([(exhibit.kind, f"图表 {exhibit.number}：{exhibit.title}")], exhibit_csv_name(exhibit),
+                              exhibit_download_name(issue, exhibit), table_id, table,
+                              collapse_table=exhibit.kind != "stocks", caption=caption)
 
 
 def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:
@@ -186,13 +169,13 @@ def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFr
             "gpu_prices": derive.gpu_prices_chart_data}[exhibit.kind](rows)
 
 
-def _recommendations(issue: Issue, registry: Registry) -> list[str]:
+def _recommendations(issue: Issue, registry: Registry, root: str) -> list[str]:
     if not issue.recommendations:
         return []
     companies = registry.by_ticker
     out = ["## 建议关注 {#recommendations}", ""]
     for rec in issue.recommendations:
-        names = "、".join(f"{md_text(companies[t].name)}（{md_text(t)}）" for t in rec.tickers)
+        names = "、".join(f"{company_link(companies[t], root)}（{md_text(t)}）" for t in rec.tickers)
         out.append(f"- **{md_text(rec.segment)}：** {names}")
     return out + [""]
 
@@ -200,69 +183,6 @@ def _recommendations(issue: Issue, registry: Registry) -> list[str]:
 def _legal_links(root: str) -> list[str]:
     links = " · ".join(f"[{title}]({root}{path})" for title, path in LEGAL_PAGES)
     return ['<div class="suanli-legal" markdown>', "", f"声明：{links}", "", "</div>", ""]
-
-
-# --- tables ----------------------------------------------------------------------
-
-
-def _wrap_table(table: str) -> str:
-    # Material's own wrappers, so raw tables scroll and look like Markdown tables.
-    return f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table}</div></div>'
-
-
-def html_table(table: Table, table_id: str) -> str:
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in table.rows)
-    return _wrap_table(f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
-
-
-def stock_table_html(frame: pd.DataFrame, table_id: str) -> str:
-    """The stock table as the report prints it: sector cells spanning their rows,
-    涨跌幅 red for a rise and green for a fall."""
-    head = ('<thead><tr><th scope="col" rowspan="2">板块</th><th scope="col" rowspan="2">代码</th>'
-            '<th scope="col" rowspan="2">公司</th><th scope="col" rowspan="2">市值</th>'
-            '<th scope="col" rowspan="2">单位</th><th scope="colgroup" colspan="3">股价涨跌幅</th></tr>'
-            '<tr><th scope="col">本周</th><th scope="col">本月</th><th scope="col">本年</th></tr></thead>')
-    rows = []
-    sizes = frame.groupby("sector", sort=False).size()
-    previous = None
-    for record in frame.itertuples(index=False):
-        cells = []
-        if record.sector != previous:
-            cells.append(f'<th scope="rowgroup" rowspan="{sizes[record.sector]}">{esc(record.sector)}</th>')
-            previous = record.sector
-        cells.append(f'<td class="ticker">{esc(record.ticker)}</td>')
-        cells.append(f'<td>{esc(record.name)}</td>')
-        cells.append(f'<td class="num">{fmt_number(record.market_cap)}</td>')
-        cells.append(f'<td>{esc(record.unit)}</td>')
-        for value in (record.week_pct, record.month_pct, record.ytd_pct):
-            cells.append(f'<td class="num {direction(value)}">{fmt_pct(value)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return _wrap_table(f'<table id="{table_id}" class="suanli-stocks">{head}<tbody>{"".join(rows)}</tbody></table>')
-
-
-SERIES_COLUMNS = {
-    "traffic": (("site", "网站"), ("week_start", "周起"), ("week_end", "周止"), ("visits", "访问量 (万次)")),
-    "downloads": (("app", "App"), ("month", "月份"), ("downloads", "下载量 (万次)"), ("partial", "统计")),
-    "gpu_prices": (("gpu", "GPU"), ("condition", "成色"), ("date", "日期"), ("price_usd", "价格 (美元)")),
-}
-
-
-def _cell(column: str, value: object) -> str:
-    if isinstance(value, Decimal):
-        return f'<td class="num">{fmt_number(value)}</td>'
-    if column == "partial":
-        return f"<td>{'非完全统计' if value else '完整月份'}</td>"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return f"<td>{esc(text)}</td>"
-
-
-def series_table_html(kind: str, frame: pd.DataFrame, table_id: str) -> str:
-    columns = SERIES_COLUMNS[kind]
-    head = "".join(f'<th scope="col">{esc(title)}</th>' for _, title in columns)
-    rows = "".join("<tr>" + "".join(_cell(name, getattr(r, name)) for name, _ in columns) + "</tr>"
-                   for r in frame.itertuples(index=False))
-    return _wrap_table(f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
 
 
 # --- home ------------------------------------------------------------------------
@@ -282,21 +202,4 @@ def home_page(dataset: Dataset) -> str:
     out += [f"[阅读全文 →]({link}){{ .md-button .md-button--primary }}", ""]
     return "\n".join(out)
 
-
-def chart_csv(frame: pd.DataFrame) -> str:
-    """A chart's data as CSV: ISO dates, numbers exactly as entered, LF line ends."""
-    out = frame.copy()
-    for column in out.columns:
-        out[column] = out[column].map(_csv_value)
-    return out.to_csv(index=False, lineterminator="\n")
-
-
-def _csv_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 

@@ -9,29 +9,56 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import charts, pages
+from . import charts, company_pages, derive, pages, sector_pages, tables
 from .contract import Dataset
+from .feed import FEED_PATH, feed_xml
 from .load import load_dataset
 
 TEMPLATE_DIR = "assets/charts"
 
 
-def generate(data_dir: Path) -> dict[str, str]:
-    return render(load_dataset(data_dir))
+def generate(data_dir: Path, site_url: str) -> dict[str, str]:
+    return render(load_dataset(data_dir), site_url)
 
 
-def render(dataset: Dataset) -> dict[str, str]:
-    files: dict[str, str] = {"index.md": pages.home_page(dataset), "issues/index.md": pages.archive_page(dataset),
-                             "latest/index.md": pages.latest_page(dataset)}
+def render(dataset: Dataset, site_url: str) -> dict[str, str]:
+    files: dict[str, str] = {
+        "index.md": pages.home_page(dataset),
+        "issues/index.md": pages.archive_page(dataset),
+        "latest/index.md": pages.latest_page(dataset),
+        FEED_PATH: feed_xml(dataset, site_url, pages.SERIES_NAME),
+    }
     kinds_used: set[str] = set()
+
+    def chart_data(folder: str, csv_name: str, frame, *kinds: str) -> None:
+        files[f"{folder}/{csv_name}"] = tables.chart_csv(frame)
+        kinds_used.update(kinds)
+
     for issue in dataset.issues:
         folder = f"issues/{issue.slug}"
         files[f"{folder}/index.md"] = pages.issue_page(issue, dataset)
         for exhibit in issue.exhibits:
             if exhibit.kind in charts.KINDS:
-                kinds_used.add(exhibit.kind)
-                frame = pages.exhibit_frame(issue, exhibit, dataset)
-                files[f"{folder}/{pages.exhibit_csv_name(exhibit)}"] = pages.chart_csv(frame)
+                chart_data(folder, pages.exhibit_csv_name(exhibit), pages.exhibit_frame(issue, exhibit, dataset),
+                           exhibit.kind)
+
+    records = company_pages.company_records(dataset)
+    files["companies/index.md"] = company_pages.company_index_page(records, dataset.registry.sectors)
+    for record in records:
+        path = company_pages.company_path(record.company)
+        files[path] = company_pages.company_page(record)
+        if record.history:
+            chart_data(path.rsplit("/", 1)[0], company_pages.HISTORY_CSV, derive.company_chart_data(record.history),
+                       "company_cap", "company_week")
+
+    medians = derive.sector_medians(dataset)
+    files["sectors/index.md"] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)
+    for sector in dataset.registry.sectors:
+        path = sector_pages.sector_path(sector)
+        files[path] = sector_pages.sector_page(sector, records, medians[sector])
+        if not medians[sector].empty:
+            chart_data(path.rsplit("/", 1)[0], sector_pages.MEDIANS_CSV, medians[sector], "sector_week")
+
     for kind in sorted(kinds_used):
         for theme in charts.THEMES:
             files[f"{TEMPLATE_DIR}/{kind}.{theme}.json"] = charts.template(kind, theme)

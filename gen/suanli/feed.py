@@ -1,0 +1,54 @@
+"""The RSS 2.0 feed of issues (/feed.xml): title, date, link and highlights of the newest issues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from email.utils import format_datetime
+
+from .contract import Dataset, Issue
+from .markup import author_markdown, esc
+
+FEED_PATH = "feed.xml"
+FEED_ITEMS = 52  # a year of issues; the archive page lists them all
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def _pub_date(date: dt.date) -> str:
+    # Issues are dated, not timed: 08:00 Beijing time on the issue's day.
+    return format_datetime(dt.datetime.combine(date, dt.time(8, 0), CHINA))
+
+
+def _description(issue: Issue) -> str:
+    parts = []
+    for h in issue.highlights:
+        parts.append(f"<h3>{esc(h.heading)}</h3>")
+        if h.body:
+            parts.append(author_markdown(h.body))
+    if issue.revisions:
+        parts.append("<h3>更正记录</h3><ul>" + "".join(
+            f"<li>{r.date.isoformat()} {esc(r.note)}</li>" for r in issue.revisions) + "</ul>")
+    return "\n".join(parts)
+
+
+def feed_xml(dataset: Dataset, site_url: str, series_name: str) -> str:
+    """ElementTree escapes every text node; the description is HTML, carried as escaped text as RSS expects."""
+    base = site_url.rstrip("/") + "/"
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = series_name
+    ET.SubElement(channel, "link").text = base
+    ET.SubElement(channel, "description").text = f"{series_name}：AI 算力板块周报"
+    ET.SubElement(channel, "language").text = "zh-cn"
+    ET.SubElement(channel, "lastBuildDate").text = _pub_date(max(
+        [dataset.latest.date, *(r.date for i in dataset.issues for r in i.revisions)]))
+    for issue in list(reversed(dataset.issues))[:FEED_ITEMS]:
+        item = ET.SubElement(channel, "item")
+        link = f"{base}issues/{issue.slug}/"
+        ET.SubElement(item, "title").text = f"{issue.slug} {issue.title}"
+        ET.SubElement(item, "link").text = link
+        ET.SubElement(item, "guid", isPermaLink="true").text = link
+        ET.SubElement(item, "pubDate").text = _pub_date(issue.date)
+        ET.SubElement(item, "description").text = _description(issue)
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"

@@ -1,0 +1,123 @@
+"""HTML tables, number formats and chart figures shared by every kind of page.
+
+Everything here returns raw HTML for a Markdown page; every data string goes through `esc`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from .contract import Table
+from .markup import esc
+
+def fmt_number(value: Decimal) -> str:
+    """33079 -> 33,079; keeps the decimals the author gave."""
+    return format(value, ",")
+
+
+def fmt_pct(value: Decimal) -> str:
+    return format(value, "f") + "%"
+
+
+def direction(value: Decimal) -> str:
+    return "up" if value > 0 else "down" if value < 0 else "flat"
+
+
+def wrap_table(table: str) -> str:
+    # Material's own wrappers, so raw tables scroll and look like Markdown tables.
+    return f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table}</div></div>'
+
+
+def html_table(table: Table, table_id: str) -> str:
+    """A table exhibit as it is: every cell as text."""
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in table.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in table.rows)
+    return wrap_table(f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def stock_table_html(frame: pd.DataFrame, table_id: str, root: str) -> str:
+    """The stock table as the report prints it: sector cells spanning their rows,
+    涨跌幅 red for a rise and green for a fall; names link to company pages (`root`: the way up to the site root)."""
+    head = ('<thead><tr><th scope="col" rowspan="2">板块</th><th scope="col" rowspan="2">代码</th>'
+            '<th scope="col" rowspan="2">公司</th><th scope="col" rowspan="2">市值</th>'
+            '<th scope="col" rowspan="2">单位</th><th scope="colgroup" colspan="3">股价涨跌幅</th></tr>'
+            '<tr><th scope="col">本周</th><th scope="col">本月</th><th scope="col">本年</th></tr></thead>')
+    rows = []
+    sizes = frame.groupby("sector", sort=False).size()
+    previous = None
+    for record in frame.itertuples(index=False):
+        cells = []
+        if record.sector != previous:
+            cells.append(f'<th scope="rowgroup" rowspan="{sizes[record.sector]}">{esc(record.sector)}</th>')
+            previous = record.sector
+        cells.append(f'<td class="ticker">{esc(record.ticker)}</td>')
+        cells.append(f'<td><a href="{root}companies/{record.slug}/">{esc(record.name)}</a></td>')
+        cells.append(f'<td class="num">{fmt_number(record.market_cap)}</td>')
+        cells.append(f'<td>{esc(record.unit)}</td>')
+        for value in (record.week_pct, record.month_pct, record.ytd_pct):
+            cells.append(f'<td class="num {direction(value)}">{fmt_pct(value)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return wrap_table(f'<table id="{table_id}" class="suanli-stocks">{head}<tbody>{"".join(rows)}</tbody></table>')
+
+
+SERIES_COLUMNS = {
+    "traffic": (("site", "网站"), ("week_start", "周起"), ("week_end", "周止"), ("visits", "访问量 (万次)")),
+    "downloads": (("app", "App"), ("month", "月份"), ("downloads", "下载量 (万次)"), ("partial", "统计")),
+    "gpu_prices": (("gpu", "GPU"), ("condition", "成色"), ("date", "日期"), ("price_usd", "价格 (美元)")),
+}
+
+
+def _cell(column: str, value: object) -> str:
+    if isinstance(value, Decimal):
+        return f'<td class="num">{fmt_number(value)}</td>'
+    if column == "partial":
+        return f"<td>{'非完全统计' if value else '完整月份'}</td>"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return f"<td>{esc(text)}</td>"
+
+
+def series_table_html(kind: str, frame: pd.DataFrame, table_id: str) -> str:
+    columns = SERIES_COLUMNS[kind]
+    head = "".join(f'<th scope="col">{esc(title)}</th>' for _, title in columns)
+    rows = "".join("<tr>" + "".join(_cell(name, getattr(r, name)) for name, _ in columns) + "</tr>"
+                   for r in frame.itertuples(index=False))
+    return wrap_table(f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+
+
+def chart_figure(charts: list[tuple[str, str]], csv_name: str, download_name: str, table_id: str, table_html: str,
+                 *, collapse_table: bool = True, caption: list[str] | None = None) -> list[str]:
+    """Charts drawn from one CSV, its download link and its data table (the charts' text
+    alternative), as one <figure>. `charts`: (kind, accessible label) pairs."""
+    body = [f'<div class="suanli-chart" data-kind="{kind}" data-csv="{esc(csv_name)}" '
+            f'role="group" aria-label="{esc(label)}" aria-describedby="{table_id}"></div>' for kind, label in charts]
+    body.append(f'<p class="suanli-download"><a href="{esc(csv_name)}" download="{esc(download_name)}">下载数据 (CSV)</a></p>')
+    if collapse_table:
+        body += [f'<details class="suanli-data"><summary>{esc(charts[0][1])} 的数据</summary>', table_html, "</details>"]
+    else:
+        body.append(table_html)
+    if caption:
+        body.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
+    return [f'<figure class="suanli-exhibit" data-kind="{charts[0][0]}">', *body, "</figure>", ""]
+
+
+def chart_csv(frame: pd.DataFrame) -> str:
+    """A chart's data as CSV: ISO dates, numbers exactly as entered, LF line ends."""
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = out[column].map(_csv_value)
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def _csv_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
