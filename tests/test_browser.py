@@ -165,3 +165,81 @@ def test_each_csv_link_downloads_the_data_the_chart_shows(page, served, demo_dat
         assert download.suggested_filename.endswith(".csv")
         assert Path(download.path()).read_bytes() == (site / "issues" / latest / href).read_bytes()
     assert page.problems == []
+
+
+SEARCHES = {"英伟达": "companies/nvda-o/", "寒武纪": "companies/688256-sh/", "工业富联": "companies/601138-sh/",
+            "沪电股份": "companies/002463-sz/", "辉达": "companies/nvda-o/", "NVDA": "companies/nvda-o/",
+            "688256": "companies/688256-sh/", "688256.SH": "companies/688256-sh/"}
+
+
+def test_search_finds_the_company_page_first(page, served):
+    origin, _ = served
+    page.goto(origin)
+    box = "input.md-search__input"
+    for query, target in SEARCHES.items():
+        page.click(box)
+        page.fill(box, query)
+        page.press(box, "End")  # typing Chinese via fill alone may not trigger Material's search
+        try:
+            page.wait_for_function(
+                """target => { const a = document.querySelector('.md-search-result__item a');
+                               if (!a) return false;
+                               const url = new URL(a.href);  // Material adds ?h=<query> for highlighting
+                               return url.origin + url.pathname === target && !url.hash; }""",
+                arg=origin + target, timeout=10000)
+        except playwright_api.TimeoutError:
+            first = page.eval_on_selector_all(".md-search-result__item a", "as => as.slice(0, 3).map(a => a.href)")
+            pytest.fail(f"search {query!r}: first results {first}, expected {origin + target}")
+    assert page.problems == []
+
+
+def visible_tickers(page) -> list[str]:
+    return page.eval_on_selector_all("#company-index tbody tr:not([hidden]) td.ticker", "tds => tds.map(t => t.textContent)")
+
+
+def test_company_index_filters_and_sorts_in_the_page(page, served, demo_data):
+    origin, _ = served
+    page.goto(f"{origin}companies/")
+    page.wait_for_selector(".suanli-filter:not([hidden])")
+    everything = visible_tickers(page)
+    assert len(everything) == 45
+    page.evaluate("window.__sameDocument = true")
+    text = page.locator(".suanli-filter-text")
+    text.fill("寒武")
+    assert visible_tickers(page) == ["688256.SH"]
+    text.fill("688")
+    assert visible_tickers(page) == [t for t in everything if "688" in t] and len(visible_tickers(page)) > 5
+    text.fill("nvda")  # ticker without its suffix, any case
+    assert visible_tickers(page) == ["NVDA.O"]
+    text.fill("辉达")  # an alias
+    assert visible_tickers(page) == ["NVDA.O"]
+    text.fill("")
+    page.select_option(".suanli-filter-sector", "存储")
+    assert visible_tickers(page) == ["000660.KS", "MU.O", "603986.SH", "688008.SH", "688123.SH"]
+    text.fill("688")
+    assert visible_tickers(page) == ["688008.SH", "688123.SH"]
+    assert page.inner_text(".suanli-filter-count") == "显示 2 / 45 家"
+    page.select_option(".suanli-filter-sector", "")
+    text.fill("")
+    page.click("#company-index th:nth-child(7) button")  # 期数, ascending: late joiners first
+    counts = page.eval_on_selector_all("#company-index tbody tr td:nth-child(7)", "tds => tds.map(t => +t.textContent)")
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    page.click("#company-index th:nth-child(4) button")  # 最新市值, ascending
+    caps = page.eval_on_selector_all("#company-index tbody tr td:nth-child(4)",
+                                     "tds => tds.map(t => parseFloat(t.dataset.value))")
+    assert caps == sorted(caps)
+    page.click("#company-index th:nth-child(4) button")  # and descending
+    caps = page.eval_on_selector_all("#company-index tbody tr td:nth-child(4)",
+                                     "tds => tds.map(t => parseFloat(t.dataset.value))")
+    assert caps == sorted(caps, reverse=True)
+    assert page.evaluate("window.__sameDocument") is True  # no reload
+    assert page.problems == []
+
+
+def test_company_and_sector_charts_draw(page, served):
+    origin, _ = served
+    for path, charts in (("companies/nvda-o/", 2), ("sectors/cpu-gpu/", 1)):
+        page.goto(origin + path)
+        counts = wait_for_charts(page)
+        assert len(counts) == charts and all(count > 10 for count in counts), path
+    assert page.problems == []
