@@ -112,6 +112,11 @@ CASES = {
                           "expected each ticker once in companies.yaml [duplicate]",
                           "data/issues/2024-12-11/stocks.csv:4: ticker: found \"MU.O\", "
                           "expected a ticker listed in companies.yaml [unknown-ticker]"]),
+    "sector spelt two ways": (lambda d: edit(d / "companies.yaml", "sector: 存储", "sector: cpu/gpu"),
+                              ["data/companies.yaml:11: [3].sector: found \"cpu/gpu\", expected the same spelling as "
+                               "the sector \"CPU/GPU\" (both would be /sectors/cpu-gpu/) [duplicate]",
+                               "data/issues/2024-12-11/stocks.csv:4: ticker: found \"MU.O\", "
+                               "expected a ticker listed in companies.yaml [unknown-ticker]"]),
     "bad-ticker": (lambda d: edit(d / "companies.yaml", "ticker: MU.O", "ticker: mu"),
                    ["data/companies.yaml:9: [3].ticker: found \"mu\", expected a ticker like NVDA.O or 688256.SH "
                     "(upper case, symbol.exchange) [bad-ticker]",

@@ -18,6 +18,7 @@ from .contract import (
     Registry, Related, Revision, Series, StockRow, Table,
 )
 from .csvsrc import Cells, CsvFile, read_csv
+from .derive import sector_slug, series_as_of
 from .errors import Collector, show
 from .fields import Fields, parse_iso_date
 from .yamlsrc import load_yaml
@@ -83,6 +84,7 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
         return None
     companies: list[Company] = []
     names: dict[str, str] = {}  # every searchable name -> the ticker it belongs to
+    sectors: dict[str, str] = {}  # sector page slug -> the sector spelt as first seen
     for i, item in enumerate(doc.value):
         f = Fields(doc, (i,), item, errors, COMPANY_FIELDS)
         if not f.ok:
@@ -107,6 +109,11 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
                 f.error("duplicate", field_name, show(label), f"a name not already used by {names[label]}")
             names.setdefault(label, ticker)
         names[ticker] = ticker
+        slug = sector_slug(sector)
+        if sectors.setdefault(slug, sector) != sector:
+            f.error("duplicate", "sector", show(sector),
+                    f'the same spelling as the sector "{sectors[slug]}" (both would be /sectors/{slug}/)')
+            continue
         companies.append(Company(ticker=ticker, name=name, sector=sector, name_en=name_en, aliases=tuple(aliases)))
     return Registry(tuple(companies))
 
@@ -378,8 +385,6 @@ def _gpu_row(c: Cells) -> dict:
 
 def _check_exhibit_data(root: Path, issues: list[Issue], series: Series, errors: Collector) -> None:
     """Every series exhibit must have rows as of its issue (an empty chart is an error)."""
-    from .derive import series_as_of  # derive depends on the models only; imported late to keep load first
-
     unreadable = {e.file for e in errors.errors}  # a series file already in error would only repeat itself here
     for issue in issues:
         for exhibit in issue.exhibits:
