@@ -17,8 +17,8 @@ validate: $(VENV)/.site
 test: $(VENV)/.test chromium  ## install everything the tests need, then run them
 	$(PY) -m pytest
 
-chromium:
-	@test -x /usr/bin/chromium || { \
+chromium:  ## Debian's chromium for the browser tests, unless SUANLI_CHROMIUM names another Chromium
+	@test -n "$$SUANLI_CHROMIUM" || test -x /usr/bin/chromium || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium; }
 

@@ -6,6 +6,7 @@ import csv
 import functools
 import http.server
 import io
+import os
 import socket
 import threading
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from helpers import build
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("SUANLI_CHROMIUM") or "/usr/bin/chromium")  # GitHub's runners: google-chrome
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[class^='mark-'] > text"

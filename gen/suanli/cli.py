@@ -1,17 +1,52 @@
-"""The `suanli` command: validate a data folder, write demo data. Thin: adapts to the library."""
+"""The `suanli` command: the authors' weekly tools. Thin: each command adapts one library call,
+turning DataErrors into a report on stderr and exit code 1."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import click
 
 from .demo import DEFAULT_END, write_demo
-from .errors import DataErrors
-from .load import load_dataset
+from .errors import Collector, DataError, DataErrors
+from .importer import import_stocks
+from .load import load_dataset, load_registry
 from .paths import data_dir
+from .published import GitError, check_published_against
+from .scaffold import ScaffoldError, scaffold_issue
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"found {value!r}, expected a date like 2024-12-11", param_hint=option) from None
+
+
+def github_annotation(error: DataError) -> str:
+    """A GitHub Actions workflow command, so the error shows on the changed line of a pull request."""
+    def prop(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    where = f"file={prop(error.file)}" + (f",line={error.line}" if error.line else "")
+    return f"::error {where},title={prop(f'suanli {error.code}')}::{data(str(error))}"
+
+
+def _fail(exc: DataErrors, github: bool = False) -> None:
+    click.echo(exc.report(), err=True)
+    if github:
+        for error in exc.errors:
+            click.echo(github_annotation(error))
+    sys.exit(1)
 
 
 @click.group(help="算力周跟踪: tools for the weekly note's data folder.")
@@ -22,16 +57,95 @@ def main() -> None:
 @main.command(help="Check a data folder (default: $SUANLI_DATA or data/) against the data contract; "
                    "report every problem at once, exit 1 on any.")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-def validate(directory: Path | None) -> None:
+@click.option("--github/--no-github", default=os.environ.get("GITHUB_ACTIONS") == "true",
+              help="Also print each error as a GitHub Actions annotation (default: on under GitHub Actions).")
+def validate(directory: Path | None, github: bool) -> None:
     folder = directory or data_dir()
     try:
         dataset = load_dataset(folder)
     except DataErrors as exc:
-        click.echo(exc.report(), err=True)
-        sys.exit(1)
+        _fail(exc, github)
     companies = len(dataset.registry.companies)
     click.echo(f"{folder}: OK, {len(dataset.issues)} issue(s), {companies} companies, "
                f"latest {dataset.latest.slug}" + (" (示例数据 / synthetic)" if dataset.synthetic else ""))
+
+
+@main.command(help="Scaffold the next issue from the latest one (default date: a week after it). "
+                   "Never overwrites an existing issue.")
+@click.argument("date", required=False)
+@click.option("--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/).")
+def new(date: str | None, directory: Path | None) -> None:
+    folder = directory or data_dir()
+    when = _date(date, "DATE")
+    if when is not None and (folder / "issues" / when.isoformat()).exists():
+        raise click.ClickException(f"{folder / 'issues' / when.isoformat()} already exists; "
+                                   "`suanli new` never overwrites an issue")
+    try:
+        written = scaffold_issue(load_dataset(folder), folder, when)
+    except DataErrors as exc:
+        _fail(exc)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{written[0].parent}: scaffolded " + ", ".join(p.name for p in written) +
+               ". Fill in the title, highlights and numbers; `suanli validate` lists what is still empty.")
+
+
+@main.group(name="import", help="Import an export from Wind or iFinD into an issue.")
+def import_() -> None:
+    pass
+
+
+@import_.command(name="stocks", help="Turn a Wind/iFinD export (.xlsx, or .csv in UTF-8, UTF-8 with BOM or GBK) "
+                                     "into issues/DATE/stocks.csv.")
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option("--issue", "issue_date", required=True, help="The issue's date (its folder must exist: `suanli new`).")
+@click.option("--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/).")
+def import_stocks_command(export: Path, issue_date: str, directory: Path | None) -> None:
+    folder = directory or data_dir()
+    date = _date(issue_date, "--issue")
+    issue_dir = folder / "issues" / date.isoformat()
+    if not issue_dir.is_dir():
+        raise click.ClickException(f"{issue_dir} does not exist; create the issue first with `suanli new {date}`")
+    try:
+        registry = load_registry(folder)  # the issue being written need not validate yet
+    except DataErrors as exc:
+        _fail(exc)
+    errors = Collector(folder)
+    text = import_stocks(export, issue_dir, registry, errors)
+    if text is None:
+        _fail(DataErrors(errors.errors))
+    (issue_dir / "stocks.csv").write_text(text, encoding="utf-8")
+    click.echo(f"{issue_dir / 'stocks.csv'}: wrote {text.count(chr(10)) - 1} rows from {export}.")
+
+
+@main.command(name="check-published", help="Fail when an issue that exists at git revision BASE changed "
+                                           "without a new revisions: entry.")
+@click.argument("base")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--github/--no-github", default=os.environ.get("GITHUB_ACTIONS") == "true",
+              help="Also print each error as a GitHub Actions annotation.")
+def check_published_command(base: str, directory: Path | None, github: bool) -> None:
+    folder = directory or data_dir()
+    try:
+        check_published_against(folder, base)
+    except DataErrors as exc:
+        _fail(exc, github)
+    except GitError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{folder}: no published issue changed without a revision since {base}.")
+
+
+@main.command(help="Preview the site at http://127.0.0.1:PORT/, rebuilding when data/, gen/ or the pages change. "
+                   "A data error is shown here and the last good site stays up.")
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(port: int) -> None:
+    if not Path("mkdocs.yml").is_file():
+        raise click.ClickException("no mkdocs.yml here; run `suanli serve` from the repository's top folder")
+    folder = data_dir().resolve()
+    env = {**os.environ, "SUANLI_DATA": str(folder), "SUANLI_SITE_URL": f"http://127.0.0.1:{port}/"}
+    command = [sys.executable, "-m", "properdocs", "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}",
+               "-w", str(folder)]
+    sys.exit(subprocess.call(command, env=env))
 
 
 @main.command(help="Write a synthetic data folder (示例数据) for tests, screenshots and benchmarks.")
@@ -40,15 +154,13 @@ def validate(directory: Path | None) -> None:
 @click.option("--end", default=DEFAULT_END.isoformat(), show_default=True, help="Date of the last issue (YYYY-MM-DD).")
 @click.option("--seed", default=2024, show_default=True, type=int, help="Random seed (same seed, same files).")
 def demo(directory: Path, weeks: int, end: str, seed: int) -> None:
-    try:
-        end_date = dt.date.fromisoformat(end)
-    except ValueError:
-        raise click.BadParameter(f"found {end!r}, expected a date like 2024-12-11", param_hint="--end") from None
+    end_date = _date(end, "--end")
     try:
         written = write_demo(directory, weeks=weeks, end=end_date, seed=seed)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{directory}: wrote {len(written)} files of synthetic data ({weeks} weekly issues to {end_date}).")
+
 
 if __name__ == "__main__":
     main()

@@ -13,6 +13,45 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+# Every error code, with what it means; the authoring guide (/authoring/) gives each an example.
+CODES = {
+    "yaml-syntax": "YAML 语法错误",
+    "duplicate-key": "同一字段写了两次",
+    "empty-file": "文件为空",
+    "not-a-file": "应为文件，实为目录",
+    "not-a-folder": "issues/ 下应为期次目录，实为文件",
+    "unreadable": "文件无法读取",
+    "encoding": "不是 UTF-8 编码",
+    "missing-file": "缺少文件或目录",
+    "missing-field": "缺少必填字段或值为空",
+    "unknown-field": "未知字段（多为拼写错误）",
+    "wrong-type": "类型不对（如文字处写了数字）",
+    "bad-choice": "取值不在允许的选项中",
+    "bad-date": "日期格式或日期不对",
+    "bad-period": "日期区间不对",
+    "date-mismatch": "date 与目录名不一致",
+    "bad-folder-name": "期次目录不是日期",
+    "bad-ticker": "代码格式不对",
+    "bad-file": "文件名或类型不对",
+    "unknown-ticker": "代码不在 companies.yaml 中",
+    "duplicate": "重复（代码、名称、行、图表编号或板块）",
+    "undeclared-file": "期次目录中有未被任何图表使用的文件",
+    "no-data": "图表没有截至该期的数据",
+    "csv-syntax": "CSV 格式错误（如引号未闭合）",
+    "bad-header": "表头有空列名或重复列名",
+    "missing-column": "缺少列",
+    "unknown-column": "多出未知列",
+    "ragged-row": "该行单元格数与表头不符",
+    "empty-cell": "单元格为空",
+    "not-a-number": "不是数字",
+    "not-positive": "应为正数",
+    "unreadable-cell": "导入时单元格无法读取",
+    "missing-row": "导入文件缺少某公司的行",
+    "changed-published": "已发布期次的数据被修改但没有新增更正记录",
+    "removed-published": "已发布期次被删除",
+}
+
+
 @dataclass(frozen=True)
 class DataError:
     code: str
@@ -80,6 +119,8 @@ class Collector:
             return str(path)
 
     def add(self, code: str, path: Path, line: int | None, field: str, found: str, expected: str) -> None:
+        if code not in CODES:
+            raise ValueError(f"undocumented error code {code!r}: add it to CODES and to the authoring guide")
         self.errors.append(DataError(code, self.name(path), line, field, found, expected))
 
     def raise_if_any(self) -> None:

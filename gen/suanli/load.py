@@ -49,6 +49,14 @@ def load_dataset(root: Path) -> Dataset:
     return Dataset(registry=registry, issues=tuple(issues), series=series, synthetic=synthetic)
 
 
+def load_registry(root: Path) -> Registry:
+    """Only companies.yaml (what importing needs while an issue is still being written)."""
+    errors = Collector(Path(root))
+    registry = _load_registry(Path(root) / "companies.yaml", errors)
+    errors.raise_if_any()
+    return registry
+
+
 # --- site.yaml -------------------------------------------------------------------
 
 
