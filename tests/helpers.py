@@ -90,3 +90,78 @@ def build(data: Path, site: Path, site_url: str = "http://127.0.0.1:8000/") -> s
 def suanli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "suanli.cli", *args], cwd=cwd or REPO,
                           env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
+
+
+# Strings an author (or a pasted export) could bring: markup, script, quotes, backticks,
+# template syntax and Markdown links. Each would set window.__pwned if it ever ran.
+PAYLOADS = (
+    '</script><script>window.__pwned=1</script>',
+    '<img src=x onerror="window.__pwned=1">',
+    "\"'`{{ x }}{% raw %}",
+    "[点我](javascript:window.__pwned=1)",
+)
+HOSTILE = " ".join(PAYLOADS)
+
+
+def hostile_data(root: Path) -> Path:
+    """The minimal data folder with every free-text field, name and CSV cell made hostile."""
+    h = HOSTILE.replace("'", "''")  # inside single-quoted YAML scalars
+    minimal_data(root)
+    write(root / "companies.yaml", COMPANIES.replace("name: 英伟达", f"name: '英伟达{h}'")
+          .replace("aliases: [NVDA, 辉达]", f"aliases: [NVDA, '辉达{h}']")
+          .replace("sector: 存储", f"sector: '存储{h}'"))
+    issue = (ISSUE.replace("title: 测试周报", f"title: '测试周报{h}'")
+             .replace("heading: 要点一", f"heading: '要点一{h}'")
+             .replace("body: 正文", f"body: '正文 **粗体** {h}'")
+             .replace("segment: 国产算力链", f"segment: '国产算力链{h}'")
+             .replace("{name: 测试作者, role: 分析师}", f"{{name: '测试作者{h}', role: '分析师{h}'}}")
+             .replace("title: 算力股价本周复盘}", f"title: '算力股价本周复盘{h}', source: '来源{h}', note: '注{h}'}}")
+             .replace("exhibits:\n", f"exhibits:\n  - {{number: 9, kind: table, file: launches.csv, title: '表{h}'}}\n"))
+    issue += f"risks: ['风险{h}']\nrelated:\n  - {{title: '报告{h}', date: 2024-12-01}}\n"
+    issue += f"revisions:\n  - {{date: 2024-12-12, note: '更正{h}'}}\n"
+    write(root / "issues/2024-12-11/issue.yaml", issue)
+    cell = '"' + HOSTILE.replace('"', '""') + '"'
+    write(root / "issues/2024-12-11/launches.csv", f"产品,亮点\n{cell},{cell}\n")
+    write(root / "series/traffic.csv", TRAFFIC.replace("ChatGPT", cell))
+    return root
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class serving:
+    """Serve a built site on localhost for a `with` block (a thread, no reload, quiet)."""
+
+    def __init__(self, site: Path, port: int):
+        import functools
+        import http.server
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                                      functools.partial(Quiet, directory=str(site)))
+
+    def __enter__(self):
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def built_for_browser(data: Path, site: Path) -> str:
+    """Build `data` for a fresh local origin (instant navigation needs site_url to match); returns the origin."""
+    origin = f"http://127.0.0.1:{free_port()}/"
+    result = build(data, site, site_url=origin)
+    assert result.returncode == 0, result.stderr
+    return origin

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 import yaml
 
-from helpers import REPO, SHIPPED_DATA, edit, minimal_data, suanli, write
+from helpers import REPO, SHIPPED_DATA, edit, free_port, minimal_data, suanli, write
 from suanli.errors import CODES
 
 
@@ -312,8 +312,6 @@ def wait_for(predicate, timeout: float = 60.0):
 
 
 def test_preview_rebuilds_on_data_changes_and_keeps_the_last_good_site(tmp_path):
-    from test_browser import free_port
-
     data = minimal_data(tmp_path / "data")
     port = free_port()
     log = (tmp_path / "serve.log").open("w")

@@ -3,75 +3,33 @@
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import os
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 
-from helpers import build
+from helpers import built_for_browser, serving
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path(os.environ.get("SUANLI_CHROMIUM") or "/usr/bin/chromium")  # GitHub's runners: google-chrome
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from conftest import playwright_api, watched_page
+
 MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[class^='mark-'] > text"
-
-if not CHROMIUM.exists():  # `make test` installs it; never skip silently in CI
-    pytest.fail(f"{CHROMIUM} is missing: run `make test` (installs Debian's chromium)", pytrace=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def served(demo_data, tmp_path_factory):
-    """The demo site built for, and served at, one local origin (instant navigation needs site_url to match)."""
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}/"
+    """The demo site built for, and served at, one local origin."""
     site = tmp_path_factory.mktemp("browser") / "site"
-    result = build(demo_data, site, site_url=origin)
-    assert result.returncode == 0, result.stderr
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield origin, site
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    origin = built_for_browser(demo_data, site)
+    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+        yield origin, site
 
 
 @pytest.fixture
 def page(browser, served):
-    """A fresh page that records console errors, page errors and requests to other origins."""
     origin, _ = served
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", accept_downloads=True)
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
-    page.on("request", lambda r: r.url.startswith(origin) or r.url.startswith("data:")
-            or page.problems.append(f"external request: {r.url}"))
-    yield page
-    context.close()
+    with watched_page(browser, origin) as page:
+        yield page
 
 
 def wait_for_charts(page, theme: str = "light") -> list[int]:
@@ -243,4 +201,73 @@ def test_company_and_sector_charts_draw(page, served):
         page.goto(origin + path)
         counts = wait_for_charts(page)
         assert len(counts) == charts and all(count > 10 for count in counts), path
+    assert page.problems == []
+
+
+PAGES = {"home": "", "issue": "issues/2024-12-11/", "archive": "issues/", "company index": "companies/",
+         "company": "companies/nvda-o/", "sector": "sectors/cpu-gpu/"}
+CHARTS_ON = {"issue": 7, "company": 2, "sector": 1}
+
+
+def assert_accessible(page) -> None:
+    """lang="zh"; every chart named and described; every table with header cells."""
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    charts = page.eval_on_selector_all(".suanli-chart", """cs => cs.map(c => ({
+        name: c.getAttribute('aria-label'),
+        described: !!document.getElementById(c.getAttribute('aria-describedby') || '-'),
+        image: [...c.querySelectorAll('[role=graphics-document]')].map(g => [g.getAttribute('aria-label'),
+                                                                 g.getAttribute('aria-describedby'), !!g.querySelector('svg')]),
+        describedby: c.getAttribute('aria-describedby') }))""")
+    for chart in charts:
+        assert chart["name"] and chart["described"], chart
+        assert chart["image"] == [[chart["name"], chart["describedby"], True]], chart
+    headless = page.eval_on_selector_all("article table", "ts => ts.filter(t => !t.querySelector('th')).length")
+    assert headless == 0
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_kind_of_page_loads_clean_draws_and_is_accessible(page, served, name):
+    origin, _ = served
+    page.goto(origin + PAGES[name])
+    page.wait_for_load_state("load")
+    if name in CHARTS_ON:
+        counts = wait_for_charts(page)
+        assert len(counts) == CHARTS_ON[name] and all(c > 10 for c in counts)
+    else:
+        assert page.locator(".suanli-chart").count() == 0
+    assert_accessible(page)
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if n != "home"])
+def test_each_kind_of_page_draws_after_instant_navigation(page, served, name):
+    origin, _ = served
+    page.goto(origin)
+    page.evaluate("window.__sameDocument = true")
+    # arrive by clicking a link the site itself offers: nav for the top-level pages, the index for the rest
+    via = {"issue": ("", "article a.md-button"), "archive": ("", "a.md-nav__link[href$='/issues/']"),
+           "company index": ("", "a.md-nav__link[href$='/companies/']"),
+           "company": ("companies/", "#company-index a[href$='nvda-o/']"),
+           "sector": ("sectors/", "article table a[href$='cpu-gpu/']")}[name]
+    if via[0]:
+        page.click(f"a.md-nav__link[href$='/{via[0]}']")
+        page.wait_for_url(origin + via[0])
+    page.click(via[1])
+    page.wait_for_url(origin + PAGES[name])
+    if name in CHARTS_ON:
+        assert all(c > 10 for c in wait_for_charts(page))
+    assert page.evaluate("window.__sameDocument") is True
+    assert_accessible(page)
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("name", list(CHARTS_ON))
+def test_dark_palette_redraws_each_kind_of_chart(page, served, name):
+    origin, _ = served
+    page.goto(origin + PAGES[name])
+    wait_for_charts(page, "light")
+    page.click("label[for='__palette_1']")
+    assert all(c > 10 for c in wait_for_charts(page, "dark"))
+    fills = page.eval_on_selector_all(".suanli-chart .role-axis-label text", "ts => [...new Set(ts.map(t => t.getAttribute('fill')))]")
+    assert fills == ["#a9adb8"]
     assert page.problems == []

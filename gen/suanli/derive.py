@@ -98,8 +98,9 @@ class Appearance:
 
 
 def sector_slug(sector: str) -> str:
-    """URL slug of a sector page: CPU/GPU -> cpu-gpu, 端侧 SoC -> 端侧-soc (Chinese kept, as in heading anchors)."""
-    return re.sub(r"[\s/\\.?#%&+:]+", "-", sector.strip().lower()).strip("-")
+    """URL slug of a sector page: CPU/GPU -> cpu-gpu, 端侧 SoC -> 端侧-soc (letters, digits and Chinese
+    kept, as in heading anchors; anything else, markup included, becomes a hyphen)."""
+    return re.sub(r"[\W_]+", "-", sector.strip().lower()).strip("-")
 
 
 def appearances(dataset: Dataset) -> dict[str, list[Appearance]]:

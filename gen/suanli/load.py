@@ -118,6 +118,9 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
             names.setdefault(label, ticker)
         names[ticker] = ticker
         slug = sector_slug(sector)
+        if not slug:
+            f.error("bad-choice", "sector", show(sector), "a sector name with letters, digits or Chinese")
+            continue
         if sectors.setdefault(slug, sector) != sector:
             f.error("duplicate", "sector", show(sector),
                     f'the same spelling as the sector "{sectors[slug]}" (both would be /sectors/{slug}/)')

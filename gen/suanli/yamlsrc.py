@@ -46,6 +46,10 @@ def read_text(path: Path, errors: Collector) -> str | None:
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        errors.add("encoding", path, 1, "", "UTF-16 text (Excel's \"Unicode text\")",
+                   "UTF-8 text (save as \"CSV UTF-8\" or UTF-8 in your editor)")
+        return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -95,8 +95,13 @@
       });
       spec.description = container.getAttribute("aria-label") || "";
       container.replaceChildren();
+      // Vega marks the drawing as a graphics-document named by spec.description; it is also described
+      // by the chart's data table. The bindings (radio buttons) beside it stay reachable.
       var graphic = document.createElement("div");
       graphic.className = "suanli-graphic";
+      if (container.hasAttribute("aria-describedby")) {
+        graphic.setAttribute("aria-describedby", container.getAttribute("aria-describedby"));
+      }
       var bindings = document.createElement("div");
       bindings.className = "suanli-bindings";
       container.appendChild(bindings);

@@ -1,0 +1,99 @@
+"""Hostile strings in every field a data file can hold: the site builds, shows them as literal
+text everywhere (pages, charts, tooltips, search results, feed) and runs none of them."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import watched_page
+from helpers import HOSTILE, PAYLOADS, built_for_browser, hostile_data, serving
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    site = root / "site"
+    origin = built_for_browser(hostile_data(root / "data"), site)
+    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+        yield origin, site
+
+
+def pages_of(site):
+    return sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
+
+
+def test_every_page_shows_the_strings_and_runs_none(browser, hostile_site):
+    origin, site = hostile_site
+    urls = [origin + (path + "/" if path != "." else "") for path in pages_of(site)]
+    assert len(urls) >= 12
+    with watched_page(browser, origin) as page:
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(150)  # let charts and any (wrongly) injected handler run
+            assert page.evaluate("window.__pwned") is None, url
+            assert page.locator("article img[onerror], article script").count() == 0, url
+        assert page.problems == []
+
+
+def test_issue_page_shows_each_string_literally(browser, hostile_site):
+    origin, _ = hostile_site
+    with watched_page(browser, origin) as page:
+        page.goto(origin + "issues/2024-12-11/")
+        page.wait_for_function("[...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered === 'true')")
+        text = page.inner_text("article")
+        for where in ("测试周报", "要点一", "国产算力链", "测试作者", "算力股价本周复盘", "来源", "注", "风险", "报告",
+                      "更正", "英伟达"):
+            assert where + HOSTILE in text, where
+        assert HOSTILE + "\t" + HOSTILE in text  # the table exhibit's cells
+        # the highlight body is Markdown: its formatting renders, its HTML shows as text, its javascript: link is dead
+        prose = page.inner_text("article .suanli-prose")
+        assert PAYLOADS[0] in prose and PAYLOADS[1] in prose and "粗体" in page.inner_text(".suanli-prose strong")
+        assert page.locator(".suanli-prose a").get_attribute("href") is None
+        assert page.title().startswith("测试周报" + HOSTILE)
+        # the chart's tooltip, built from the CSV, shows the name as text
+        page.hover(".suanli-chart[data-kind=stocks] g.mark-rect path >> nth=0")
+        page.locator(".suanli-tooltip").wait_for(state="visible")
+        assert "英伟达" + HOSTILE in page.inner_text(".suanli-tooltip")
+        # and the traffic chart's legend draws the site name as SVG text
+        legend = page.eval_on_selector_all(".suanli-chart[data-kind=traffic] .role-legend-label text",
+                                           "ts => ts.map(t => t.textContent)")
+        assert legend and legend[0].startswith(PAYLOADS[0][:10])
+        assert page.evaluate("window.__pwned") is None
+        assert page.problems == []
+
+
+def test_search_results_show_the_strings_as_text(browser, hostile_site):
+    origin, _ = hostile_site
+    with watched_page(browser, origin) as page:
+        page.goto(origin)
+        page.fill("input.md-search__input", "英伟达")
+        page.press("input.md-search__input", "End")
+        page.wait_for_selector(".md-search-result__item")
+        results = page.inner_text(".md-search-result")
+        assert "onerror" in results and "<img" in results  # shown, as text
+        assert page.locator(".md-search-result img, .md-search-result script").count() == 0
+        assert page.evaluate("window.__pwned") is None
+
+
+def test_company_pages_and_index_show_names_and_aliases_literally(hostile_site):
+    _, site = hostile_site
+    soup = BeautifulSoup((site / "companies/nvda-o/index.html").read_text(encoding="utf-8"), "lxml")
+    assert soup.h1.get_text().startswith("英伟达" + HOSTILE)
+    assert "辉达" + HOSTILE in soup.select_one(".suanli-meta").get_text()
+    index = BeautifulSoup((site / "companies/index.html").read_text(encoding="utf-8"), "lxml")
+    row = index.select_one('#company-index tr[data-sector]')
+    assert ("英伟达" + HOSTILE).lower() in row["data-search"]
+    assert not index.select("article img, article script")
+
+
+def test_feed_carries_the_strings_as_text(hostile_site):
+    _, site = hostile_site
+    item = ET.parse(site / "feed.xml").getroot().find("channel/item")
+    assert item.findtext("title") == "2024-12-11 测试周报" + HOSTILE
+    description = BeautifulSoup(item.findtext("description"), "lxml")  # what a feed reader renders
+    assert "要点一" + HOSTILE in description.get_text() and "更正" + HOSTILE in description.get_text()
+    assert not description.select("img, script") and not description.select('a[href^="javascript"]')
