@@ -212,3 +212,18 @@ def test_search_index_keeps_company_names_whole(demo_site):
         for tokens in (doc["tokens"], doc["title_tokens"]):
             assert not any(a == "英" and b == "伟达" for a, b in zip(tokens, tokens[1:])), doc["location"]
             assert not any(a == "沪" and b == "电" for a, b in zip(tokens, tokens[1:])), doc["location"]
+
+
+def test_series_exhibits_show_a_window_up_to_their_issue(tmp_path):
+    """52 weeks of traffic (and GPU prices), 24 months of downloads: a page's size does not grow with the archive."""
+    from helpers import TRAFFIC, minimal_data, write
+    from suanli import derive
+    from suanli.load import load_dataset
+
+    data = minimal_data(tmp_path / "data")
+    write(data / "series/traffic.csv", TRAFFIC + "2023-12-07,2023-12-13,text,ChatGPT,100\n"
+          "2023-12-08,2023-12-14,text,ChatGPT,200\n")
+    dataset = load_dataset(data)
+    exhibit = next(e for e in dataset.latest.exhibits if e.kind == "traffic")
+    shown = derive.series_as_of(dataset.series, exhibit, dataset.latest.date)
+    assert [d.isoformat() for d in shown["week_end"]] == ["2023-12-14", "2024-12-05"]  # 2023-12-13 is 52 weeks back

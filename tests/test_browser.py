@@ -271,3 +271,29 @@ def test_dark_palette_redraws_each_kind_of_chart(page, served, name):
     fills = page.eval_on_selector_all(".suanli-chart .role-axis-label text", "ts => [...new Set(ts.map(t => t.getAttribute('fill')))]")
     assert fills == ["#a9adb8"]
     assert page.problems == []
+
+
+def test_series_data_tables_show_every_csv_value(page, served, demo_data):
+    """Each series chart's text alternative is a table of its CSV: every row's values, grouped as read."""
+    origin, site = served
+    latest = max(p.name for p in (demo_data / "issues").iterdir())
+    page.goto(f"{origin}issues/{latest}/")
+    wait_for_charts(page)
+    tables = page.eval_on_selector_all(
+        "details.suanli-data", """ds => ds.map(d => ({id: d.id,
+            heads: [...d.querySelectorAll('thead th')].map(t => t.textContent),
+            rows: [...d.querySelectorAll('tbody tr')].map(r => [...r.children].map(c => c.textContent))}))""")
+    assert len(tables) == 6
+    for table in tables:
+        number = table["id"].split("-")[1]
+        rows = list(csv.DictReader(io.StringIO((site / "issues" / latest / f"exhibit-{number}.csv").read_text())))
+        cells = {c for row in table["rows"] for c in row} | set(table["heads"])
+        for row in rows:
+            value = next(row[k] for k in ("visits", "downloads", "price_usd") if k in row)
+            whole, _, fraction = value.partition(".")
+            grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+            label = next(row[k] for k in ("site", "app", "condition") if k in row)
+            assert grouped in cells and label in table["heads"], (table["id"], row)
+        dates = {row.get("week_start") or row.get("month") or row["date"] for row in rows}
+        assert dates == {r[0] for r in table["rows"]}
+    assert page.problems == []

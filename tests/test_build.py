@@ -128,7 +128,11 @@ def test_chart_csv_is_the_data_the_chart_draws(shipped_site, demo_site, demo_dat
         link = chart.find_next("a", download=True)
         assert link["href"] == chart["data-csv"] and link["download"].endswith(".csv")
         assert chart["aria-label"].startswith("图表 ") and chart["aria-describedby"]
-        assert soup.find(id=chart["aria-describedby"]).name == "table"
+        # described by its data: the stock table itself, or the <details> the browser fills from the CSV
+        described = soup.find(id=chart["aria-describedby"])
+        assert described.name == ("table" if chart["data-kind"] == "stocks" else "details")
+        if described.name == "details":
+            assert described.select_one(f'.suanli-table[data-table="{chart["data-kind"]}"] a')["href"] == chart["data-csv"]
 
 
 def test_no_cdn_and_no_inline_chart_specs(shipped_site, demo_site):

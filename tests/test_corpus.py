@@ -34,7 +34,7 @@ EXTRA = {
     "exhibit without its series file": (
         lambda d: (d / "series/traffic.csv").unlink(),
         ["data/issues/2024-12-11/issue.yaml: exhibits (图表2): found no rows of series/traffic.csv for category text "
-         "dated on or before 2024-12-11, expected data for every exhibit as of its issue [no-data]"]),
+         "in the 52 weeks up to 2024-12-11, expected data for every exhibit as of its issue [no-data]"]),
     "no registry": (lambda d: (d / "companies.yaml").unlink(),
                     ["data/companies.yaml: found no such file, expected the company registry companies.yaml [missing-file]"]),
     "no issues folder": (lambda d: shutil.rmtree(d / "issues"),

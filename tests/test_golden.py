@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import SHIPPED_DATA, minimal_data
+from helpers import REPO, SHIPPED_DATA, minimal_data
 from suanli import charts, derive, pages
 from suanli.load import load_dataset
 
@@ -84,9 +84,15 @@ def test_chart_function_spec(minimal, kind):
 
 @pytest.mark.parametrize("kind", charts.KINDS)
 @pytest.mark.parametrize("theme", charts.THEMES)
-def test_chart_template(kind, theme):
-    template = json.loads(charts.template(kind, theme))
-    check_golden(f"charts/{kind}.{theme}.vg.json", json.dumps(template, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+def test_committed_chart_templates_are_compiled_from_the_chart_functions(kind, theme):
+    """The site serves docs/assets/charts/<kind>.<theme>.json; they must be what charts.py compiles to.
+    After changing charts.py: python -m suanli.charts (or UPDATE_GOLDEN=1), then review the diff."""
+    path = REPO / charts.TEMPLATE_DIR / f"{kind}.{theme}.json"
+    compiled = charts.template(kind, theme) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(compiled, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == compiled, f"{path} is stale: run python -m suanli.charts"
+    template = json.loads(compiled)
     sources = [d for d in template["data"] if d.get("url") == charts.DATA_PLACEHOLDER]
     assert sources[0]["format"] == {"type": "csv", "parse": charts.CSV_PARSE[kind]}
 

@@ -100,7 +100,7 @@ CASES = {
     "no-data (series after the issue)": (
         lambda d: edit(d / "series/traffic.csv", "2024-12-05,text", "2024-12-12,text"),
         ["data/issues/2024-12-11/issue.yaml: exhibits (图表2): found no rows of series/traffic.csv for category text "
-         "dated on or before 2024-12-11, expected data for every exhibit as of its issue [no-data]"]),
+         "in the 52 weeks up to 2024-12-11, expected data for every exhibit as of its issue [no-data]"]),
     "bad-folder-name": (lambda d: (d / "issues/2024-12-11").rename(d / "issues/latest"),
                         ["data/issues/latest: found a folder named \"latest\", "
                          "expected a folder named by the issue's date, like 2024-12-11 [bad-folder-name]"]),

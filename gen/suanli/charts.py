@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -258,3 +259,22 @@ def template(kind: str, theme: str) -> str:
     if len(sources) != 1:
         raise AssertionError(f"the {kind} template must read its data from exactly one source")
     return json.dumps(vega, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+TEMPLATE_DIR = "docs/assets/charts"
+
+
+def write_templates(folder: Path = Path(TEMPLATE_DIR)) -> list[Path]:
+    """Compile every chart kind in both palettes into `folder` (run when charts.py changes)."""
+    written = []
+    for kind in KINDS:
+        for theme in THEMES:
+            path = Path(folder) / f"{kind}.{theme}.json"
+            path.write_text(template(kind, theme) + "\n", encoding="utf-8")
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_templates():
+        print(path)

@@ -128,7 +128,7 @@ def company_index_page(records: list[CompanyRecord], sectors: tuple[str, ...]) -
             cells += ['<td class="num" data-value="">—</td>', "<td></td>", '<td class="num" data-value="">—</td>']
         cells.append(f'<td class="num" data-value="{len(r.history)}">{len(r.history)}</td>')
         rows.append(f'<tr data-search="{esc(search_terms(c))}" data-sector="{esc(c.sector)}">' + "".join(cells) + "</tr>")
-    table = wrap_table(f'<table class="suanli-companies" id="company-index"><thead><tr>{head}</tr></thead>'
+    table = wrap_table(f'<table class="suanli-companies" id="company-index" data-search-exclude><thead><tr>{head}</tr></thead>'
                        f'<tbody>{"".join(rows)}</tbody></table>')
     return "\n".join(["# 公司索引", "", f"共 {len(records)} 家公司。输入名称、英文名、代码（可不带后缀）或别名即可筛选；点击表头排序。", "",
                       controls, "", table, ""])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 import pandas as pd
@@ -21,6 +22,8 @@ TRAFFIC_CATEGORY_NAMES = {"text": "文本", "image": "图片", "video": "视频"
 GPU_CONDITIONS = ("new", "used")
 GPU_CONDITION_NAMES = {"new": "新品", "used": "二手"}
 DEFAULT_SECTION = "投资要点"
+SERIES_WINDOW_WEEKS = 52  # traffic and GPU-price exhibits show the year up to their issue
+DOWNLOAD_WINDOW_MONTHS = 24  # downloads exhibits show two years of months
 
 
 def company_slug(ticker: str) -> str:
@@ -50,14 +53,18 @@ class Company:
 class Registry:
     companies: tuple[Company, ...]
 
-    @property
+    @cached_property
     def by_ticker(self) -> dict[str, Company]:
         return {c.ticker: c for c in self.companies}
 
-    @property
+    @cached_property
     def sectors(self) -> tuple[str, ...]:
         """Sectors in order of first appearance (the site's sector order)."""
         return tuple(dict.fromkeys(c.sector for c in self.companies))
+
+    @cached_property
+    def sector_rank(self) -> dict[str, int]:
+        return {sector: i for i, sector in enumerate(self.sectors)}
 
 
 @dataclass(frozen=True)
@@ -147,7 +154,7 @@ class Issue:
         return self.date.isoformat()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: derive caches per loaded series
 class Series:
     """The long series, as validated DataFrames (columns as in the contract, typed)."""
 

@@ -3,7 +3,9 @@
 The as-of rule: an issue shows the series as they stood on its date. A traffic
 row counts from its week_end, a downloads row from its month (the issue's own
 month may appear, marked partial), a GPU price from its date. Rows after the
-issue's date never reach that issue's page or chart data.
+issue's date never reach that issue's page or chart data. Each exhibit shows a
+window up to that date (52 weeks; 24 months of downloads), so an issue's page
+stays the same size however long the archive grows.
 """
 
 from __future__ import annotations
@@ -13,54 +15,82 @@ import re
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .contract import (
-    CURRENCY_UNITS, GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Company, Dataset, Exhibit, Issue, Registry,
-    Series, StockRow,
+    CURRENCY_UNITS, DOWNLOAD_WINDOW_MONTHS, SERIES_WINDOW_WEEKS, Company,
+    Dataset, Exhibit, Issue, Registry, Series, StockRow,
 )
 
 
-def series_as_of(series: Series, exhibit: Exhibit, as_of: dt.date) -> pd.DataFrame:
-    """The rows of a series exhibit as they stood on `as_of`, in chart order."""
-    if exhibit.kind == "traffic":
-        frame = series.traffic
-        keep = (frame["category"] == exhibit.category) & (frame["week_end"] <= as_of)
-        return frame.loc[keep].sort_values(["week_end", "site"], kind="stable").reset_index(drop=True)
+@lru_cache(maxsize=64)
+def sorted_series(series: Series, kind: str, key: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """One series (one traffic category, one GPU, or the downloads) sorted by date, with each row's
+    day (or month) number for bisecting. Built once per loaded series, so each issue's slice costs
+    a bisection, not a scan of the whole file."""
+    if kind == "traffic":
+        frame = series.traffic.loc[series.traffic["category"] == key].sort_values(["week_end", "site"], kind="stable")
+        order = [d.toordinal() for d in frame["week_end"]]
+    elif kind == "downloads":
+        frame = series.downloads.sort_values(["month", "app"], kind="stable")
+        order = [_month_number(m) for m in frame["month"]]
+    elif kind == "gpu_prices":
+        frame = series.gpu_prices.loc[series.gpu_prices["gpu"] == key].sort_values(["date", "condition"], kind="stable")
+        order = [d.toordinal() for d in frame["date"]]
+    else:
+        raise ValueError(f"{kind} is not a series exhibit")
+    return frame.reset_index(drop=True), np.asarray(order, dtype=np.int64)
+
+
+def _month_number(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def series_key(exhibit: Exhibit) -> str | None:
+    return exhibit.category if exhibit.kind == "traffic" else exhibit.gpu if exhibit.kind == "gpu_prices" else None
+
+
+def series_window(series: Series, exhibit: Exhibit, as_of: dt.date) -> slice:
+    """Which rows of `sorted_series` the issue of `as_of` shows: its window, up to its date."""
+    _, order = sorted_series(series, exhibit.kind, series_key(exhibit))
     if exhibit.kind == "downloads":
-        frame, month = series.downloads, as_of.strftime("%Y-%m")
-        rows = frame.loc[frame["month"] <= month].sort_values(["month", "app"], kind="stable").reset_index(drop=True)
+        last = as_of.year * 12 + as_of.month - 1
+        first = last - DOWNLOAD_WINDOW_MONTHS + 1
+    else:
+        last = as_of.toordinal()
+        first = last - 7 * SERIES_WINDOW_WEEKS + 1
+    return slice(int(np.searchsorted(order, first, "left")), int(np.searchsorted(order, last, "right")))
+
+
+def series_as_of(series: Series, exhibit: Exhibit, as_of: dt.date) -> pd.DataFrame:
+    """The rows of a series exhibit as they stood on `as_of`, within its window, in chart order."""
+    frame, _ = sorted_series(series, exhibit.kind, series_key(exhibit))
+    rows = frame.iloc[series_window(series, exhibit, as_of)].reset_index(drop=True)
+    if exhibit.kind == "downloads":
         # On its issue's date the issue's own month was not complete, whatever the row says today.
-        rows["partial"] = rows["partial"] | (rows["month"] == month)
-        return rows
-    if exhibit.kind == "gpu_prices":
-        frame = series.gpu_prices
-        keep = (frame["gpu"] == exhibit.gpu) & (frame["date"] <= as_of)
-        return frame.loc[keep].sort_values(["date", "condition"], kind="stable").reset_index(drop=True)
-    raise ValueError(f"{exhibit.kind} is not a series exhibit")
+        rows["partial"] = rows["partial"] | (rows["month"] == as_of.strftime("%Y-%m"))
+    return rows
+
+
+STOCK_TABLE_COLUMNS = ["sector", "ticker", "name", "slug", "market_cap", "currency", "unit", "week_pct", "month_pct",
+                       "ytd_pct", "order"]
 
 
 def stock_table(issue: Issue, registry: Registry) -> pd.DataFrame:
     """The stock review table: one row per company, grouped by sector in the
     registry's sector order, keeping the CSV's row order within each sector."""
     companies = registry.by_ticker
-    sector_rank = {sector: i for i, sector in enumerate(registry.sectors)}
-    rows = []
-    for position, row in enumerate(issue.stocks):
+    sector_rank = registry.sector_rank
+    rows = sorted(issue.stocks, key=lambda row: sector_rank[companies[row.ticker].sector])  # stable: CSV order kept
+    records = []
+    for order, row in enumerate(rows, 1):
         company = companies[row.ticker]
-        rows.append({
-            "sector": company.sector, "ticker": row.ticker, "name": company.name, "slug": company.slug,
-            "market_cap": row.market_cap, "currency": row.currency, "unit": CURRENCY_UNITS[row.currency],
-            "week_pct": row.week_pct, "month_pct": row.month_pct, "ytd_pct": row.ytd_pct,
-            "_sector_rank": sector_rank[company.sector], "_position": position,
-        })
-    frame = pd.DataFrame.from_records(rows, columns=[
-        "sector", "ticker", "name", "slug", "market_cap", "currency", "unit", "week_pct", "month_pct", "ytd_pct",
-        "_sector_rank", "_position"])
-    frame = frame.sort_values(["_sector_rank", "_position"], kind="stable")
-    frame["order"] = range(1, len(frame) + 1)
-    return frame.drop(columns=["_sector_rank", "_position"]).reset_index(drop=True)
+        records.append((company.sector, row.ticker, company.name, company.slug, row.market_cap, row.currency,
+                        CURRENCY_UNITS[row.currency], row.week_pct, row.month_pct, row.ytd_pct, order))
+    return pd.DataFrame.from_records(records, columns=STOCK_TABLE_COLUMNS)
 
 
 # --- chart data: the exact frames a chart draws and its CSV download holds ---------
@@ -68,22 +98,6 @@ def stock_table(issue: Issue, registry: Registry) -> pd.DataFrame:
 
 def stocks_chart_data(table: pd.DataFrame) -> pd.DataFrame:
     return table[["order", "sector", "ticker", "name", "market_cap", "unit", "week_pct", "month_pct", "ytd_pct"]]
-
-
-def traffic_chart_data(rows: pd.DataFrame) -> pd.DataFrame:
-    frame = rows[["week_start", "week_end", "category", "site", "visits"]].copy()
-    frame["category"] = frame["category"].map(TRAFFIC_CATEGORY_NAMES)
-    return frame
-
-
-def downloads_chart_data(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows[["month", "app", "downloads", "partial"]]
-
-
-def gpu_prices_chart_data(rows: pd.DataFrame) -> pd.DataFrame:
-    frame = rows[["date", "gpu", "condition", "price_usd"]].copy()
-    frame["condition"] = frame["condition"].map(GPU_CONDITION_NAMES)
-    return frame
 
 
 # --- across issues: companies and sectors ------------------------------------------

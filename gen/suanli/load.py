@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .contract import (
-    CURRENCY_UNITS, DEFAULT_SECTION, EXHIBIT_KINDS, GPU_CONDITIONS, RATING_CHANGES, RATINGS,
+    CURRENCY_UNITS, DEFAULT_SECTION, DOWNLOAD_WINDOW_MONTHS, SERIES_WINDOW_WEEKS, EXHIBIT_KINDS, GPU_CONDITIONS, RATING_CHANGES, RATINGS,
     TRAFFIC_CATEGORIES, Author, Company, Dataset, Exhibit, Highlight, Issue, Recommendation,
     Registry, Related, Revision, Series, StockRow, Table,
 )
@@ -404,6 +404,7 @@ def _check_exhibit_data(root: Path, issues: list[Issue], series: Series, errors:
             if series_as_of(series, exhibit, issue.date).empty:
                 what = {"traffic": f"category {exhibit.category}", "gpu_prices": f"gpu {exhibit.gpu}",
                         "downloads": "any app"}[exhibit.kind]
+                window = f"{DOWNLOAD_WINDOW_MONTHS} months" if exhibit.kind == "downloads" else f"{SERIES_WINDOW_WEEKS} weeks"
                 errors.add("no-data", root / "issues" / issue.slug / "issue.yaml", None, f"exhibits (图表{exhibit.number})",
-                           f"no rows of {SERIES_EXHIBITS[exhibit.kind]} for {what} dated on or before {issue.date.isoformat()}",
-                           "data for every exhibit as of its issue")
+                           f"no rows of {SERIES_EXHIBITS[exhibit.kind]} for {what} in the {window} up to "
+                           f"{issue.date.isoformat()}", "data for every exhibit as of its issue")

@@ -11,10 +11,12 @@ from itertools import groupby
 
 import pandas as pd
 
-from . import derive
-from .contract import DEFAULT_SECTION, Company, Dataset, Exhibit, Issue, Registry
+from . import derive, exhibits
+from .contract import (
+    DEFAULT_SECTION, GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Company, Dataset, Exhibit, Issue, Registry,
+)
 from .markup import author_markdown, esc, md_text
-from .tables import chart_figure, html_table, series_table_html, stock_table_html
+from .tables import chart_csv, chart_figure, html_table, stock_table_html
 
 SERIES_NAME = "算力周跟踪"
 LEGAL_PAGES = (("分析师声明", "legal/analyst.md"), ("一般声明", "legal/general.md"),
@@ -147,26 +149,34 @@ def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
     if exhibit.note:
         caption.append(f"注：{esc(exhibit.note)}")
     if exhibit.kind == "table":
-        figure = [f'<figure class="suanli-exhibit" data-kind="table">', html_table(issue.tables[exhibit.file], table_id)]
+        figure = [f'<figure class="suanli-exhibit" data-kind="table" data-search-exclude>',
+                  html_table(issue.tables[exhibit.file], table_id)]
         if caption:
             figure.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
         return out + figure + ["</figure>", ""]
     if exhibit.kind == "stocks":
         table = stock_table_html(derive.stock_table(issue, dataset.registry), table_id, up_from(issue_path(issue)))
     else:
-        table = series_table_html(exhibit.kind, exhibit_frame(issue, exhibit, dataset), table_id)
+        table_id = f"exhibit-{exhibit.number}-data"
+        table = exhibits.data_table_placeholder(exhibit.kind, exhibit_csv_name(exhibit))
     return out + chart_figure([(exhibit.kind, f"图表 {exhibit.number}：{exhibit.title}")], exhibit_csv_name(exhibit),
                               exhibit_download_name(issue, exhibit), table_id, table,
                               collapse_table=exhibit.kind != "stocks", caption=caption)
 
 
 def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:
-    """The data one chart draws, exactly what its CSV download holds."""
+    """The data one chart draws (what its CSV download holds), as a frame."""
     if exhibit.kind == "stocks":
         return derive.stocks_chart_data(derive.stock_table(issue, dataset.registry))
-    rows = derive.series_as_of(dataset.series, exhibit, issue.date)
-    return {"traffic": derive.traffic_chart_data, "downloads": derive.downloads_chart_data,
-            "gpu_prices": derive.gpu_prices_chart_data}[exhibit.kind](rows)
+    rows = derive.series_as_of(dataset.series, exhibit, issue.date)[list(exhibits.CSV_COLUMNS[exhibit.kind])]
+    names = {"category": TRAFFIC_CATEGORY_NAMES, "condition": GPU_CONDITION_NAMES}
+    return rows.assign(**{c: rows[c].map(m) for c, m in names.items() if c in rows})
+
+
+def exhibit_csv(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> str:
+    if exhibit.kind == "stocks":
+        return chart_csv(exhibit_frame(issue, exhibit, dataset))
+    return exhibits.exhibit_csv(dataset.series, exhibit, issue.date)
 
 
 def _recommendations(issue: Issue, registry: Registry, root: str) -> list[str]:

@@ -1,8 +1,11 @@
 """The whole generated part of the site: a data folder in, {path: content} out.
 
 This is the generator's one entry: it loads and validates (raising DataErrors
-before producing anything), then renders every page and asset. It knows
-nothing of MkDocs; the gen-files script only writes what it returns.
+before producing anything), then renders every page and each chart's data. It
+knows nothing of MkDocs; the gen-files script only writes what it returns.
+The charts' Vega templates do not depend on the data: they are compiled from
+the Altair functions once, when those change, and committed under
+docs/assets/charts/ (`python -m suanli.charts`; a golden test keeps them current).
 """
 
 from __future__ import annotations
@@ -13,9 +16,6 @@ from . import charts, company_pages, derive, pages, sector_pages, tables
 from .contract import Dataset
 from .feed import FEED_PATH, feed_xml
 from .load import load_dataset
-
-TEMPLATE_DIR = "assets/charts"
-
 
 def generate(data_dir: Path, site_url: str) -> dict[str, str]:
     return render(load_dataset(data_dir), site_url)
@@ -28,19 +28,16 @@ def render(dataset: Dataset, site_url: str) -> dict[str, str]:
         "latest/index.md": pages.latest_page(dataset),
         FEED_PATH: feed_xml(dataset, site_url, pages.SERIES_NAME),
     }
-    kinds_used: set[str] = set()
 
-    def chart_data(folder: str, csv_name: str, frame, *kinds: str) -> None:
+    def chart_data(folder: str, csv_name: str, frame) -> None:
         files[f"{folder}/{csv_name}"] = tables.chart_csv(frame)
-        kinds_used.update(kinds)
 
     for issue in dataset.issues:
         folder = f"issues/{issue.slug}"
         files[f"{folder}/index.md"] = pages.issue_page(issue, dataset)
         for exhibit in issue.exhibits:
             if exhibit.kind in charts.KINDS:
-                chart_data(folder, pages.exhibit_csv_name(exhibit), pages.exhibit_frame(issue, exhibit, dataset),
-                           exhibit.kind)
+                files[f"{folder}/{pages.exhibit_csv_name(exhibit)}"] = pages.exhibit_csv(issue, exhibit, dataset)
 
     records = company_pages.company_records(dataset)
     files["companies/index.md"] = company_pages.company_index_page(records, dataset.registry.sectors)
@@ -48,8 +45,7 @@ def render(dataset: Dataset, site_url: str) -> dict[str, str]:
         path = company_pages.company_path(record.company)
         files[path] = company_pages.company_page(record)
         if record.history:
-            chart_data(path.rsplit("/", 1)[0], company_pages.HISTORY_CSV, derive.company_chart_data(record.history),
-                       "company_cap", "company_week")
+            chart_data(path.rsplit("/", 1)[0], company_pages.HISTORY_CSV, derive.company_chart_data(record.history))
 
     medians = derive.sector_medians(dataset)
     files["sectors/index.md"] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)
@@ -57,9 +53,5 @@ def render(dataset: Dataset, site_url: str) -> dict[str, str]:
         path = sector_pages.sector_path(sector)
         files[path] = sector_pages.sector_page(sector, records, medians[sector])
         if not medians[sector].empty:
-            chart_data(path.rsplit("/", 1)[0], sector_pages.MEDIANS_CSV, medians[sector], "sector_week")
-
-    for kind in sorted(kinds_used):
-        for theme in charts.THEMES:
-            files[f"{TEMPLATE_DIR}/{kind}.{theme}.json"] = charts.template(kind, theme)
+            chart_data(path.rsplit("/", 1)[0], sector_pages.MEDIANS_CSV, medians[sector])
     return files

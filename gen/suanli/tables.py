@@ -62,54 +62,40 @@ def stock_table_html(frame: pd.DataFrame, table_id: str, root: str) -> str:
     return wrap_table(f'<table id="{table_id}" class="suanli-stocks">{head}<tbody>{"".join(rows)}</tbody></table>')
 
 
-SERIES_COLUMNS = {
-    "traffic": (("site", "网站"), ("week_start", "周起"), ("week_end", "周止"), ("visits", "访问量 (万次)")),
-    "downloads": (("app", "App"), ("month", "月份"), ("downloads", "下载量 (万次)"), ("partial", "统计")),
-    "gpu_prices": (("gpu", "GPU"), ("condition", "成色"), ("date", "日期"), ("price_usd", "价格 (美元)")),
-}
-
-
-def _cell(column: str, value: object) -> str:
-    if isinstance(value, Decimal):
-        return f'<td class="num">{fmt_number(value)}</td>'
-    if column == "partial":
-        return f"<td>{'非完全统计' if value else '完整月份'}</td>"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return f"<td>{esc(text)}</td>"
-
-
-def series_table_html(kind: str, frame: pd.DataFrame, table_id: str) -> str:
-    columns = SERIES_COLUMNS[kind]
-    head = "".join(f'<th scope="col">{esc(title)}</th>' for _, title in columns)
-    rows = "".join("<tr>" + "".join(_cell(name, getattr(r, name)) for name, _ in columns) + "</tr>"
-                   for r in frame.itertuples(index=False))
-    return wrap_table(f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
-
-
-
-
 def chart_figure(charts: list[tuple[str, str]], csv_name: str, download_name: str, table_id: str, table_html: str,
                  *, collapse_table: bool = True, caption: list[str] | None = None) -> list[str]:
     """Charts drawn from one CSV, its download link and its data table (the charts' text
-    alternative), as one <figure>. `charts`: (kind, accessible label) pairs."""
+    alternative), as one <figure>. `charts`: (kind, accessible label) pairs. A collapsed table sits
+    in a <details> whose id is `table_id`, the element the charts are described by."""
     body = [f'<div class="suanli-chart" data-kind="{kind}" data-csv="{esc(csv_name)}" '
             f'role="group" aria-label="{esc(label)}" aria-describedby="{table_id}"></div>' for kind, label in charts]
     body.append(f'<p class="suanli-download"><a href="{esc(csv_name)}" download="{esc(download_name)}">下载数据 (CSV)</a></p>')
     if collapse_table:
-        body += [f'<details class="suanli-data"><summary>{esc(charts[0][1])} 的数据</summary>', table_html, "</details>"]
+        body += [f'<details class="suanli-data" id="{table_id}"><summary>{esc(charts[0][1])} 的数据</summary>',
+                 table_html, "</details>"]
     else:
         body.append(table_html)
     if caption:
         body.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
-    return [f'<figure class="suanli-exhibit" data-kind="{charts[0][0]}">', *body, "</figure>", ""]
+    # data-search-exclude: numbers and chart data stay out of the search index (prose and names stay in)
+    return [f'<figure class="suanli-exhibit" data-kind="{charts[0][0]}" data-search-exclude>', *body, "</figure>", ""]
 
 
 def chart_csv(frame: pd.DataFrame) -> str:
     """A chart's data as CSV: ISO dates, numbers exactly as entered, LF line ends."""
-    out = frame.copy()
-    for column in out.columns:
-        out[column] = out[column].map(_csv_value)
-    return out.to_csv(index=False, lineterminator="\n")
+    header = csv_line(tuple(frame.columns))
+    return header + "".join(csv_line(row) for row in frame.itertuples(index=False, name=None))
+
+
+def csv_line(row: tuple) -> str:
+    """One CSV line (quoted only where a cell needs it, as Python's csv module does)."""
+    return ",".join(_csv_cell(_csv_value(value)) for value in row) + "\n"
+
+
+def _csv_cell(text: str) -> str:
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _csv_value(value: object) -> str:
@@ -120,4 +106,3 @@ def _csv_value(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
-

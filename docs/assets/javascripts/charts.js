@@ -81,11 +81,72 @@
     tooltip.style.top = Math.max(0, y) + "px";
   }
 
+  // Series exhibits carry their data table (the chart's text alternative) as the same CSV the chart
+  // draws: one row per date, one column per site, app or condition. Cells are text nodes only.
+  var PIVOTS = {
+    traffic: {keys: ["week_start", "week_end"], heads: ["周起", "周止"], column: "site", value: "visits",
+              caption: "访问量（万次）"},
+    downloads: {keys: ["month"], heads: ["月份"], column: "app", value: "downloads", partial: "partial",
+                caption: "下载量（万次）；当月为非完全统计时标注"},
+    gpu_prices: {keys: ["date"], heads: ["日期"], column: "condition", value: "price_usd", caption: "价格（美元）"}
+  };
+
+  function grouped(text) {  // 89012 -> 89,012, exactly as the page's other tables write numbers
+    var m = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+    return m ? m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "") : text;
+  }
+
+  function cell(tag, text, attrs) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    return el;
+  }
+
+  function buildTable(holder, csv) {
+    var pivot = PIVOTS[holder.dataset.table];
+    if (!pivot || holder.dataset.built) return;
+    var rows = vega.read(csv, {type: "csv", parse: {}});
+    var columns = [], byKey = new Map();
+    rows.forEach(function (row) {
+      var key = pivot.keys.map(function (k) { return row[k]; }).join("\u0000");
+      if (!byKey.has(key)) byKey.set(key, {keys: pivot.keys.map(function (k) { return row[k]; }), values: {}, partial: false});
+      var entry = byKey.get(key);
+      if (columns.indexOf(row[pivot.column]) === -1) columns.push(row[pivot.column]);
+      entry.values[row[pivot.column]] = grouped(row[pivot.value]);
+      if (pivot.partial && row[pivot.partial] === "true") entry.partial = true;
+    });
+    var table = document.createElement("table");
+    table.appendChild(cell("caption", pivot.caption));
+    var head = table.createTHead().insertRow();
+    pivot.heads.concat(columns, pivot.partial ? ["统计"] : []).forEach(function (h) {
+      head.appendChild(cell("th", h, {scope: "col"}));
+    });
+    var body = table.createTBody();
+    byKey.forEach(function (entry) {
+      var tr = body.insertRow();
+      entry.keys.forEach(function (k, i) { tr.appendChild(i === 0 ? cell("th", k, {scope: "row"}) : cell("td", k)); });
+      columns.forEach(function (c) { tr.appendChild(cell("td", c in entry.values ? entry.values[c] : "—", {"class": "num"})); });
+      if (pivot.partial) tr.appendChild(cell("td", entry.partial ? "非完全统计" : "完整月份"));
+    });
+    var wrap = document.createElement("div");
+    wrap.className = "md-typeset__scrollwrap";
+    var inner = document.createElement("div");
+    inner.className = "md-typeset__table";
+    inner.appendChild(table);
+    wrap.appendChild(inner);
+    holder.replaceChildren(wrap);
+    holder.dataset.built = "true";
+  }
+
   function draw(container, drawing) {
     var theme = scheme();
     var csvUrl = new URL(container.dataset.csv, document.baseURI).href;
     return Promise.all([template(container.dataset.kind, theme), fetchText(csvUrl)]).then(function (loaded) {
       if (drawing !== generation || !container.isConnected) return;
+      var figure = container.closest("figure");
+      var holder = figure && figure.querySelector(".suanli-table[data-table]");
+      if (holder) buildTable(holder, loaded[1].replace(/^\ufeff/, ""));
       var spec = JSON.parse(JSON.stringify(loaded[0]));
       spec.data.forEach(function (source) {
         if (source.url === PLACEHOLDER) {
