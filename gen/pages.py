@@ -1,17 +1,25 @@
-"""gen-files entry: write the generated pages and assets. Only adapts; the work is in `suanli`."""
+"""gen-files entry: write the generated pages. Only adapts; the work is in `suanli` (and was done,
+or found in the cache, by the hook's on_config earlier in this build). The pages' data files reach
+MkDocs from memory through the hook's on_files (gen/hooks.py)."""
+
+import time
 
 import mkdocs_gen_files
 from mkdocs.exceptions import PluginError
 
+from suanli.cache import site_result
 from suanli.errors import DataErrors
-from suanli.paths import data_dir
-from suanli.site import generate
+from suanli.paths import data_dir, record_timing
 
+start = time.perf_counter()
 try:
-    files = generate(data_dir(), mkdocs_gen_files.config.site_url)
+    result = site_result(data_dir(), mkdocs_gen_files.config.site_url or "")
 except DataErrors as exc:
     raise PluginError(exc.report()) from None
 
-for path, content in files.items():
+for path, content in result.files.items():
+    if not path.endswith(".md"):
+        continue  # chart data and the feed reach MkDocs from memory (gen/hooks.py on_files)
     with mkdocs_gen_files.open(path, "w", encoding="utf-8") as out:
         out.write(content)
+record_timing("write pages (gen-files)", time.perf_counter() - start)

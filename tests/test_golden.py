@@ -60,7 +60,7 @@ def chart_frames(dataset) -> dict[str, pd.DataFrame]:
         "company_cap": history,
         "company_week": history,
         "sector_week": derive.sector_medians(dataset)["CPU/GPU"],
-        "stocks": derive.stocks_chart_data(derive.stock_table(issue, dataset.registry)),
+        "stocks": derive.stocks_chart_data(derive.stock_records(issue, dataset.registry)),
         "traffic": pages.exhibit_frame(issue, traffic, dataset),
         "downloads": pd.DataFrame({"month": ["2024-11", "2024-12", "2024-11", "2024-12"],
                                    "app": ["豆包", "豆包", "Kimi", "Kimi"],

@@ -18,8 +18,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from .contract import CHART_EXHIBITS
+
 DATA_PLACEHOLDER = "suanli:data"
-KINDS = ("stocks", "traffic", "downloads", "gpu_prices", "company_cap", "company_week", "sector_week")
+KINDS = (*CHART_EXHIBITS, "company_cap", "company_week", "sector_week")
 THEMES = ("light", "dark")
 
 

@@ -17,6 +17,7 @@ CURRENCY_UNITS = {"USD": "亿美元", "CNY": "亿人民币"}
 RATINGS = ("强于大市", "跟随大市", "弱于大市")
 RATING_CHANGES = ("维持", "上调", "下调", "首次")
 EXHIBIT_KINDS = ("stocks", "traffic", "downloads", "gpu_prices", "table")
+CHART_EXHIBITS = ("stocks", "traffic", "downloads", "gpu_prices")  # drawn as charts (a table exhibit is a table)
 TRAFFIC_CATEGORIES = ("text", "image", "video")
 TRAFFIC_CATEGORY_NAMES = {"text": "文本", "image": "图片", "video": "视频"}
 GPU_CONDITIONS = ("new", "used")
@@ -147,7 +148,7 @@ class Issue:
     related: tuple[Related, ...] = ()
     revisions: tuple[Revision, ...] = ()
     stocks: tuple[StockRow, ...] = ()
-    tables: dict[str, Table] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict, hash=False)  # hashed by the rest (derive caches per issue)
 
     @property
     def slug(self) -> str:

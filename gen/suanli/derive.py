@@ -16,6 +16,7 @@ import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -75,29 +76,46 @@ def series_as_of(series: Series, exhibit: Exhibit, as_of: dt.date) -> pd.DataFra
     return rows
 
 
-STOCK_TABLE_COLUMNS = ["sector", "ticker", "name", "slug", "market_cap", "currency", "unit", "week_pct", "month_pct",
-                       "ytd_pct", "order"]
+class StockRecord(NamedTuple):
+    """One row of an issue's stock review table, with what the page shows beside the numbers."""
+
+    sector: str
+    ticker: str
+    name: str
+    slug: str
+    market_cap: Decimal
+    currency: str
+    unit: str
+    week_pct: Decimal
+    month_pct: Decimal
+    ytd_pct: Decimal
+    order: int
 
 
-def stock_table(issue: Issue, registry: Registry) -> pd.DataFrame:
+STOCK_CHART_COLUMNS = ("order", "sector", "ticker", "name", "market_cap", "unit", "week_pct", "month_pct", "ytd_pct")
+
+
+@lru_cache(maxsize=4)  # an issue page and its chart's CSV need the same rows: build them once
+def stock_records(issue: Issue, registry: Registry) -> tuple[StockRecord, ...]:
     """The stock review table: one row per company, grouped by sector in the
     registry's sector order, keeping the CSV's row order within each sector."""
     companies = registry.by_ticker
     sector_rank = registry.sector_rank
     rows = sorted(issue.stocks, key=lambda row: sector_rank[companies[row.ticker].sector])  # stable: CSV order kept
-    records = []
-    for order, row in enumerate(rows, 1):
-        company = companies[row.ticker]
-        records.append((company.sector, row.ticker, company.name, company.slug, row.market_cap, row.currency,
-                        CURRENCY_UNITS[row.currency], row.week_pct, row.month_pct, row.ytd_pct, order))
-    return pd.DataFrame.from_records(records, columns=STOCK_TABLE_COLUMNS)
+    return tuple(
+        StockRecord(companies[row.ticker].sector, row.ticker, companies[row.ticker].name, companies[row.ticker].slug,
+                    row.market_cap, row.currency, CURRENCY_UNITS[row.currency], row.week_pct, row.month_pct,
+                    row.ytd_pct, order)
+        for order, row in enumerate(rows, 1))
 
 
-# --- chart data: the exact frames a chart draws and its CSV download holds ---------
+def stock_chart_rows(records: tuple[StockRecord, ...]) -> list[tuple]:
+    """The stock chart's data (its CSV), in STOCK_CHART_COLUMNS order."""
+    return [tuple(getattr(r, c) for c in STOCK_CHART_COLUMNS) for r in records]
 
 
-def stocks_chart_data(table: pd.DataFrame) -> pd.DataFrame:
-    return table[["order", "sector", "ticker", "name", "market_cap", "unit", "week_pct", "month_pct", "ytd_pct"]]
+def stocks_chart_data(records: tuple[StockRecord, ...]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(stock_chart_rows(records), columns=list(STOCK_CHART_COLUMNS))
 
 
 # --- across issues: companies and sectors ------------------------------------------
@@ -161,11 +179,17 @@ def mentions(dataset: Dataset) -> dict[str, list[Issue]]:
     return out
 
 
+COMPANY_CHART_COLUMNS = ("date", "market_cap", "unit", "week_pct", "month_pct", "ytd_pct")
+
+
+def company_chart_rows(history: list[Appearance]) -> list[tuple]:
+    """A company page's chart data (its CSV), in COMPANY_CHART_COLUMNS order."""
+    return [(a.issue.date.isoformat(), a.row.market_cap, CURRENCY_UNITS[a.row.currency], a.row.week_pct,
+             a.row.month_pct, a.row.ytd_pct) for a in history]
+
+
 def company_chart_data(history: list[Appearance]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(
-        [{"date": a.issue.date.isoformat(), "market_cap": a.row.market_cap, "unit": CURRENCY_UNITS[a.row.currency],
-          "week_pct": a.row.week_pct, "month_pct": a.row.month_pct, "ytd_pct": a.row.ytd_pct} for a in history],
-        columns=["date", "market_cap", "unit", "week_pct", "month_pct", "ytd_pct"])
+    return pd.DataFrame.from_records(company_chart_rows(history), columns=list(COMPANY_CHART_COLUMNS))
 
 
 def sector_medians(dataset: Dataset) -> dict[str, pd.DataFrame]:

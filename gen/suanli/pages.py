@@ -16,7 +16,7 @@ from .contract import (
     DEFAULT_SECTION, GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Company, Dataset, Exhibit, Issue, Registry,
 )
 from .markup import author_markdown, esc, md_text
-from .tables import chart_csv, chart_figure, html_table, stock_table_html
+from .tables import chart_figure, html_table, rows_csv, stock_table_html
 
 SERIES_NAME = "算力周跟踪"
 LEGAL_PAGES = (("分析师声明", "legal/analyst.md"), ("一般声明", "legal/general.md"),
@@ -155,7 +155,7 @@ def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
             figure.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
         return out + figure + ["</figure>", ""]
     if exhibit.kind == "stocks":
-        table = stock_table_html(derive.stock_table(issue, dataset.registry), table_id, up_from(issue_path(issue)))
+        table = stock_table_html(derive.stock_records(issue, dataset.registry), table_id, up_from(issue_path(issue)))
     else:
         table_id = f"exhibit-{exhibit.number}-data"
         table = exhibits.data_table_placeholder(exhibit.kind, exhibit_csv_name(exhibit))
@@ -167,7 +167,7 @@ def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
 def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:
     """The data one chart draws (what its CSV download holds), as a frame."""
     if exhibit.kind == "stocks":
-        return derive.stocks_chart_data(derive.stock_table(issue, dataset.registry))
+        return derive.stocks_chart_data(derive.stock_records(issue, dataset.registry))
     rows = derive.series_as_of(dataset.series, exhibit, issue.date)[list(exhibits.CSV_COLUMNS[exhibit.kind])]
     names = {"category": TRAFFIC_CATEGORY_NAMES, "condition": GPU_CONDITION_NAMES}
     return rows.assign(**{c: rows[c].map(m) for c, m in names.items() if c in rows})
@@ -175,7 +175,7 @@ def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFr
 
 def exhibit_csv(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> str:
     if exhibit.kind == "stocks":
-        return chart_csv(exhibit_frame(issue, exhibit, dataset))
+        return rows_csv(derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, dataset.registry)))
     return exhibits.exhibit_csv(dataset.series, exhibit, issue.date)
 
 

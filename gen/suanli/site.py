@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import charts, company_pages, derive, pages, sector_pages, tables
-from .contract import Dataset
+from . import company_pages, derive, pages, sector_pages, tables
+from .contract import CHART_EXHIBITS, Dataset
 from .feed import FEED_PATH, feed_xml
 from .load import load_dataset
 
@@ -36,7 +36,7 @@ def render(dataset: Dataset, site_url: str) -> dict[str, str]:
         folder = f"issues/{issue.slug}"
         files[f"{folder}/index.md"] = pages.issue_page(issue, dataset)
         for exhibit in issue.exhibits:
-            if exhibit.kind in charts.KINDS:
+            if exhibit.kind in CHART_EXHIBITS:
                 files[f"{folder}/{pages.exhibit_csv_name(exhibit)}"] = pages.exhibit_csv(issue, exhibit, dataset)
 
     records = company_pages.company_records(dataset)
@@ -45,7 +45,8 @@ def render(dataset: Dataset, site_url: str) -> dict[str, str]:
         path = company_pages.company_path(record.company)
         files[path] = company_pages.company_page(record)
         if record.history:
-            chart_data(path.rsplit("/", 1)[0], company_pages.HISTORY_CSV, derive.company_chart_data(record.history))
+            files[path.rsplit("/", 1)[0] + "/" + company_pages.HISTORY_CSV] = tables.rows_csv(
+                derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history))
 
     medians = derive.sector_medians(dataset)
     files["sectors/index.md"] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)

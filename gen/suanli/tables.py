@@ -37,7 +37,7 @@ def html_table(table: Table, table_id: str) -> str:
     return wrap_table(f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
 
 
-def stock_table_html(frame: pd.DataFrame, table_id: str, root: str) -> str:
+def stock_table_html(records: tuple, table_id: str, root: str) -> str:
     """The stock table as the report prints it: sector cells spanning their rows,
     涨跌幅 red for a rise and green for a fall; names link to company pages (`root`: the way up to the site root)."""
     head = ('<thead><tr><th scope="col" rowspan="2">板块</th><th scope="col" rowspan="2">代码</th>'
@@ -45,9 +45,11 @@ def stock_table_html(frame: pd.DataFrame, table_id: str, root: str) -> str:
             '<th scope="col" rowspan="2">单位</th><th scope="colgroup" colspan="3">股价涨跌幅</th></tr>'
             '<tr><th scope="col">本周</th><th scope="col">本月</th><th scope="col">本年</th></tr></thead>')
     rows = []
-    sizes = frame.groupby("sector", sort=False).size()
+    sizes: dict[str, int] = {}
+    for record in records:
+        sizes[record.sector] = sizes.get(record.sector, 0) + 1
     previous = None
-    for record in frame.itertuples(index=False):
+    for record in records:
         cells = []
         if record.sector != previous:
             cells.append(f'<th scope="rowgroup" rowspan="{sizes[record.sector]}">{esc(record.sector)}</th>')
@@ -83,26 +85,30 @@ def chart_figure(charts: list[tuple[str, str]], csv_name: str, download_name: st
 
 def chart_csv(frame: pd.DataFrame) -> str:
     """A chart's data as CSV: ISO dates, numbers exactly as entered, LF line ends."""
-    header = csv_line(tuple(frame.columns))
-    return header + "".join(csv_line(row) for row in frame.itertuples(index=False, name=None))
+    return rows_csv(tuple(frame.columns), frame.itertuples(index=False, name=None))
+
+
+def rows_csv(columns: tuple, rows) -> str:
+    return csv_line(columns) + "".join(csv_line(row) for row in rows)
 
 
 def csv_line(row: tuple) -> str:
-    """One CSV line (quoted only where a cell needs it, as Python's csv module does)."""
-    return ",".join(_csv_cell(_csv_value(value)) for value in row) + "\n"
-
-
-def _csv_cell(text: str) -> str:
-    if any(c in text for c in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _csv_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    """One CSV line (quoted only where a cell needs it, as Python's csv module does).
+    Dispatches on exact types: this runs for every row of every chart's data."""
+    cells = []
+    for value in row:
+        kind = type(value)
+        if kind is str:
+            text = value
+        elif kind is Decimal:
+            text = format(value, "f")
+        elif kind is bool:
+            text = "true" if value else "false"
+        elif hasattr(value, "isoformat"):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        if "," in text or '"' in text or "\n" in text or "\r" in text:
+            text = '"' + text.replace('"', '""') + '"'
+        cells.append(text)
+    return ",".join(cells) + "\n"

@@ -1,0 +1,227 @@
+"""Archive-scale benchmark: build demo archives of 52, 260 and 520 weeks and measure them.
+
+    .venv/bin/python bench/run.py [--sizes 52 260 520] [--repeat 2]
+
+For each size, in one run and pair by pair:
+- full: a clean build (empty site folder, empty generator cache), wall time and peak memory;
+- rebuild: the same build again with unchanged data (what `serve` does on every save);
+- baseline: the same Markdown pages and assets, written out beforehand as plain files, built by
+  MkDocs with the same theme, plugins and jieba dictionary but no generator (no gen-files, no hook);
+- the generator's share (load, validate, render, write; reported by the build itself through
+  $SUANLI_TIMINGS) and, measured in this process, how much of it is chart production;
+- the site's size, and gzip weights of a cold issue page, the next page, and the search index.
+
+Not a test: it prints figures for bench/README.md. Each build runs in a fresh process; the
+best of `--repeat` runs is reported, to keep other load on the machine out of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "gen"))
+
+from suanli import exhibits, pages, site, tables  # noqa: E402
+from suanli.demo import write_demo  # noqa: E402
+from suanli.load import load_dataset  # noqa: E402
+from suanli.search import jieba_user_dictionary  # noqa: E402
+
+SITE_URL = "http://127.0.0.1:8000/"
+# Runs one build in a fresh interpreter and prints its wall time and the peak memory of the build process.
+MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
+           "sys.stderr.write(r.stderr if r.returncode else '')")
+
+
+def measure(command: list[str], env: dict) -> tuple[float, float]:
+    result = subprocess.run([sys.executable, "-c", MEASURE, *command], env=env, cwd=REPO, capture_output=True, text=True)
+    wall, peak_kb, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"build failed: {' '.join(command)}\n{result.stderr}")
+    return float(wall), int(peak_kb) / 1024
+
+
+def build_command(config: Path, site_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir)]
+
+
+def baseline_config(work: Path, docs: Path, synthetic: bool, jieba_dict: Path) -> Path:
+    """mkdocs.yml without the generator: no gen-files, no hook; docs_dir and jieba dictionary given."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    replaced = re.sub(r"\n  - gen-files:\n      scripts:\n        - gen/pages.py\n", "\n", text)
+    replaced = re.sub(r"\nhooks:\n  - gen/hooks.py\n", "\n", replaced)
+    replaced = replaced.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
+    replaced = re.sub(r"\nwatch:\n(  - \w+\n)+", "\n", replaced)  # preview only; paths are relative to the repo
+    replaced = replaced.replace("      lang: zh\n", f"      lang: zh\n      jieba_dict_user: {jieba_dict}\n", 1)
+    assert "gen-files" not in replaced and "hooks:" not in replaced and "watch:" not in replaced
+    assert str(jieba_dict) in replaced
+    replaced += f"\ndocs_dir: {docs}\nextra:\n  synthetic: {'true' if synthetic else 'false'}\n"
+    path = work / "baseline.yml"
+    path.write_text(replaced, encoding="utf-8")
+    return path
+
+
+def generator_profile(data: Path) -> dict[str, float]:
+    """The generator's phases in this process: loading and validation, and rendering split into chart
+    production (the charts' data: CSV slices and frames) and everything else (Markdown pages)."""
+    spent = {"charts": 0.0}
+
+    def timed(function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent["charts"] += time.perf_counter() - start
+        return wrapper
+
+    originals = (pages.exhibit_csv, tables.rows_csv)
+    pages.exhibit_csv, tables.rows_csv = timed(pages.exhibit_csv), timed(tables.rows_csv)
+    try:
+        exhibits.prepared.cache_clear()
+        start = time.perf_counter()
+        dataset = load_dataset(data)
+        loaded = time.perf_counter()
+        site.render(dataset, SITE_URL)
+        rendered = time.perf_counter()
+    finally:
+        pages.exhibit_csv, tables.rows_csv = originals
+    return {"load": loaded - start, "render": rendered - loaded, "charts": spent["charts"]}
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6))
+
+
+def page_weights(site_dir: Path, issues: list[str]) -> dict[str, int]:
+    """gzip bytes a reader downloads: a cold issue page (HTML, its CSS and scripts, chart templates and
+    data), then the next issue page (HTML and chart data; shared files cached), and the search index."""
+    def assets(page: Path) -> tuple[set[Path], set[Path]]:
+        html = page.read_text(encoding="utf-8")
+        shared = {(page.parent / href).resolve() for href in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+\.(?:js|css))"', html)}
+        charts = re.findall(r'data-kind="(\w+)" data-csv="([^"]+)"', html)
+        shared |= {(site_dir / "assets/charts" / f"{kind}.light.json").resolve() for kind, _ in charts}
+        data = {(page.parent / csv).resolve() for _, csv in charts}
+        return shared, data
+
+    cold_page = site_dir / "issues" / issues[-1] / "index.html"
+    next_page = site_dir / "issues" / issues[-2] / "index.html"
+    shared, data = assets(cold_page)
+    shared_next, data_next = assets(next_page)
+    return {
+        "cold": gz(cold_page) + sum(gz(p) for p in shared | data),
+        "next": gz(next_page) + sum(gz(p) for p in (shared_next - shared) | data_next),
+        "search": gz(site_dir / "search/search_index.json"),
+        "site_mb": sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) / 1e6,
+    }
+
+
+def timings(path: Path) -> float:
+    if not path.exists():
+        return 0.0
+    return sum(json.loads(line)["seconds"] for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def run_size(weeks: int, work: Path, repeat: int) -> dict:
+    data = work / "data"
+    write_demo(data, weeks=weeks)
+    dataset = load_dataset(data)
+    env = {**os.environ, "SUANLI_DATA": str(data), "SUANLI_SITE_URL": SITE_URL, "SOURCE_DATE_EPOCH": "1733875200"}
+
+    # baseline: the generator's output written out beforehand, then plain MkDocs
+    docs = work / "baseline-docs"
+    shutil.copytree(REPO / "docs", docs)
+    for relative, content in site.render(dataset, SITE_URL).items():
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    jieba_dict = work / "jieba.txt"
+    jieba_dict.write_text(jieba_user_dictionary(dataset.registry), encoding="utf-8")
+    baseline_yml = baseline_config(work, docs, dataset.synthetic, jieba_dict)
+
+    results: dict[str, list] = {"full": [], "rebuild": [], "baseline": [], "gen_full": [], "gen_rebuild": []}
+    for attempt in range(repeat):
+        cache = work / f"cache-{attempt}"
+        for name, config, site_dir in (("baseline", baseline_yml, work / "site-baseline"),
+                                       ("full", REPO / "mkdocs.yml", work / "site-full"),
+                                       ("rebuild", REPO / "mkdocs.yml", work / "site-full")):
+            timing_file = work / f"timings-{name}-{attempt}.jsonl"
+            if name == "full":
+                shutil.rmtree(site_dir, ignore_errors=True)
+            wall, peak = measure(build_command(config, site_dir),
+                                 {**env, "SUANLI_CACHE": str(cache), "SUANLI_TIMINGS": str(timing_file)})
+            results[name].append((wall, peak))
+            if name in ("full", "rebuild"):
+                results[f"gen_{name}"].append(timings(timing_file))
+    best = {name: min(values) for name, values in results.items()}
+    profile = min((generator_profile(data) for _ in range(repeat)), key=lambda p: p["load"] + p["render"])
+    weights = page_weights(work / "site-full", [issue.slug for issue in dataset.issues])
+    return {"weeks": weeks, "issues": len(dataset.issues), "companies": len(dataset.registry.companies),
+            "pages": sum(1 for _ in (work / "site-full").rglob("index.html")), **best, "profile": profile, **weights}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def report(rows: list[dict]) -> str:
+    lines = ["| weeks | pages | full build | peak memory | baseline | full / baseline | rebuild | rebuild / baseline "
+             "| generator (full) | generator (rebuild) | charts / generator | site | issue page cold | next page | search index |",
+             "|" + " ---: |" * 15]
+    for r in rows:
+        full, peak = r["full"]
+        base = r["baseline"][0]
+        rebuild = r["rebuild"][0]
+        generator = r["profile"]["load"] + r["profile"]["render"]
+        lines.append(
+            f"| {r['weeks']} | {r['pages']} | {full:.1f} s | {peak:.0f} MB | {base:.1f} s | {full / base:.2f} | "
+            f"{rebuild:.1f} s | {rebuild / base:.2f} | {r['gen_full']:.1f} s | {r['gen_rebuild']:.1f} s | "
+            f"{r['profile']['charts'] / generator:.0%} | {r['site_mb']:.0f} MB | {r['cold'] / 1024:.0f} KB | "
+            f"{r['next'] / 1024:.0f} KB | {r['search'] / 1024:.0f} KB |")
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        lines.append("")
+        lines.append(f"Growth: full build {last['weeks']} / {first['weeks']} weeks = "
+                     f"{last['full'][0] / first['full'][0]:.1f}× for {last['weeks'] / first['weeks']:.0f}× the issues "
+                     f"(baseline {last['baseline'][0] / first['baseline'][0]:.1f}×).")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[52, 260, 520])
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    print(f"Machine: {machine()}", flush=True)
+    rows = []
+    for weeks in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"suanli-bench-{weeks}-", dir=REPO / ".cache" if (REPO / ".cache").exists() else None) as tmp:
+            row = run_size(weeks, Path(tmp), args.repeat)
+        print(f"{weeks} weeks: full {row['full'][0]:.1f} s, baseline {row['baseline'][0]:.1f} s, "
+              f"rebuild {row['rebuild'][0]:.1f} s, generator {row['profile']}", flush=True)
+        rows.append(row)
+    print()
+    print(report(rows))
+
+
+if __name__ == "__main__":
+    main()

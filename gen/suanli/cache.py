@@ -1,0 +1,108 @@
+"""The generator's output, cached by content hash.
+
+A preview rebuild (`serve`, on every save) and the hook-then-gen-files pair of
+every build would otherwise load, validate and render the same data again. The
+key is a hash of every data file's path and bytes, the generator's own source,
+the versions of the libraries that shape its output, and the site URL; only
+valid data is ever cached, so a cache hit also means the data validated.
+
+Two levels: in this process (the hook and the gen-files script of one build
+share one result) and on disk (`$SUANLI_CACHE`, default `.cache/suanli` in the
+working folder; `SUANLI_CACHE=off` disables it), for later builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .load import load_dataset
+from .search import jieba_user_dictionary
+from .site import render
+
+KEEP = 8  # cache entries kept on disk, newest first
+LIBRARIES = ("pandas", "altair", "markdown", "pyyaml")
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """Everything a build needs from the data: the generated files and two settings."""
+
+    files: dict[str, str]
+    synthetic: bool
+    jieba_words: str
+
+
+_memory: dict[str, SiteResult] = {}
+
+
+def _source_hash() -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*")):
+        if path.suffix in (".py", ".yaml"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return digest.digest()
+
+
+def fingerprint(data_dir: Path, site_url: str) -> str:
+    digest = hashlib.sha256(_source_hash() + site_url.encode() + b"\0")
+    root = Path(data_dir)
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        digest.update(relative.encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _cache_dir() -> Path | None:
+    setting = os.environ.get("SUANLI_CACHE", ".cache/suanli")
+    return None if setting == "off" else Path(setting)
+
+
+def site_result(data_dir: Path, site_url: str) -> SiteResult:
+    """Load, validate and render `data_dir` (raising DataErrors), or reuse an identical earlier result."""
+    if not Path(data_dir).is_dir():
+        load_dataset(data_dir)  # raises the "no such folder" error
+    key = fingerprint(data_dir, site_url)
+    if key in _memory:
+        return _memory[key]
+    folder = _cache_dir()
+    stored = folder / f"{key}.pickle" if folder else None
+    result = None
+    if stored is not None and stored.is_file():
+        try:
+            result = pickle.loads(stored.read_bytes())
+        except Exception:  # a cache file cut short or from another version: rebuild it
+            result = None
+    if not isinstance(result, SiteResult):
+        dataset = load_dataset(data_dir)
+        result = SiteResult(render(dataset, site_url), dataset.synthetic, jieba_user_dictionary(dataset.registry))
+        if stored is not None:
+            _store(stored, result)
+    _memory.clear()  # one build at a time: keep only the current result in memory
+    _memory[key] = result
+    return result
+
+
+def _store(path: Path, result: SiteResult) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)  # readers see a whole entry or none
+        entries = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full disk costs speed, never the build
