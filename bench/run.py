@@ -47,6 +47,7 @@ MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
 
 
 def measure(command: list[str], env: dict) -> tuple[float, float]:
+    os.sync()  # the previous build's writes are flushed now, not during this build
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], env=env, cwd=REPO, capture_output=True, text=True)
     wall, peak_kb, code = result.stdout.split()
     if code != "0":
@@ -155,9 +156,11 @@ def run_size(weeks: int, work: Path, repeat: int) -> dict:
     results: dict[str, list] = {"full": [], "rebuild": [], "baseline": [], "gen_full": [], "gen_rebuild": []}
     for attempt in range(repeat):
         cache = work / f"cache-{attempt}"
-        for name, config, site_dir in (("baseline", baseline_yml, work / "site-baseline"),
-                                       ("full", REPO / "mkdocs.yml", work / "site-full"),
-                                       ("rebuild", REPO / "mkdocs.yml", work / "site-full")):
+        builds = [("baseline", baseline_yml, work / "site-baseline"), ("full", REPO / "mkdocs.yml", work / "site-full"),
+                  ("rebuild", REPO / "mkdocs.yml", work / "site-full")]
+        if attempt % 2:  # alternate which build goes first, so neither always meets a cold machine
+            builds = builds[1:] + builds[:1]
+        for name, config, site_dir in builds:
             timing_file = work / f"timings-{name}-{attempt}.jsonl"
             if name == "full":
                 shutil.rmtree(site_dir, ignore_errors=True)
@@ -184,16 +187,17 @@ def machine() -> str:
 
 
 def report(rows: list[dict]) -> str:
-    lines = ["| weeks | pages | full build | peak memory | baseline | full / baseline | rebuild | rebuild / baseline "
-             "| generator (full) | generator (rebuild) | charts / generator | site | issue page cold | next page | search index |",
-             "|" + " ---: |" * 15]
+    lines = ["| weeks | pages | full build | peak memory | baseline | baseline memory | full / baseline | rebuild "
+             "| rebuild / baseline | generator (full) | generator (rebuild) | charts / generator | site | issue page cold "
+             "| next page | search index |",
+             "|" + " ---: |" * 16]
     for r in rows:
         full, peak = r["full"]
-        base = r["baseline"][0]
+        base, base_peak = r["baseline"]
         rebuild = r["rebuild"][0]
         generator = r["profile"]["load"] + r["profile"]["render"]
         lines.append(
-            f"| {r['weeks']} | {r['pages']} | {full:.1f} s | {peak:.0f} MB | {base:.1f} s | {full / base:.2f} | "
+            f"| {r['weeks']} | {r['pages']} | {full:.1f} s | {peak:.0f} MB | {base:.1f} s | {base_peak:.0f} MB | {full / base:.2f} | "
             f"{rebuild:.1f} s | {rebuild / base:.2f} | {r['gen_full']:.1f} s | {r['gen_rebuild']:.1f} s | "
             f"{r['profile']['charts'] / generator:.0%} | {r['site_mb']:.0f} MB | {r['cold'] / 1024:.0f} KB | "
             f"{r['next'] / 1024:.0f} KB | {r['search'] / 1024:.0f} KB |")

@@ -20,6 +20,6 @@ except DataErrors as exc:
 for path, content in result.files.items():
     if not path.endswith(".md"):
         continue  # chart data and the feed reach MkDocs from memory (gen/hooks.py on_files)
-    with mkdocs_gen_files.open(path, "w", encoding="utf-8") as out:
+    with mkdocs_gen_files.open(path, "wb") as out:
         out.write(content)
 record_timing("write pages (gen-files)", time.perf_counter() - start)

@@ -34,7 +34,7 @@ def test_any_change_to_the_data_or_the_site_url_is_a_new_result(fresh):
     first = cache.site_result(data, "http://x/")
     edit(data / "issues/2024-12-11/stocks.csv", "2248,CNY", "2249,CNY")
     second = cache.site_result(data, "http://x/")
-    assert len(calls) == 2 and "2,249" in second.files["issues/2024-12-11/index.md"]
+    assert len(calls) == 2 and "2,249" in second.files["issues/2024-12-11/index.md"].decode()
     assert second.files != first.files
     cache.site_result(data, "http://y/")
     assert len(calls) == 3

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import company_pages, derive, pages, sector_pages, tables
+from . import company_pages, derive, exhibits, pages, sector_pages, tables
 from .contract import CHART_EXHIBITS, Dataset
 from .feed import FEED_PATH, feed_xml
 from .load import load_dataset
@@ -22,6 +22,16 @@ def generate(data_dir: Path, site_url: str) -> dict[str, str]:
 
 
 def render(dataset: Dataset, site_url: str) -> dict[str, str]:
+    try:
+        return _render(dataset, site_url)
+    finally:
+        # The per-build caches hold the whole series; MkDocs needs the memory for its part of the build.
+        derive.sorted_series.cache_clear()
+        derive.stock_records.cache_clear()
+        exhibits.prepared.cache_clear()
+
+
+def _render(dataset: Dataset, site_url: str) -> dict[str, str]:
     files: dict[str, str] = {
         "index.md": pages.home_page(dataset),
         "issues/index.md": pages.archive_page(dataset),
