@@ -198,7 +198,8 @@ def report(rows: list[dict]) -> str:
         generator = r["profile"]["load"] + r["profile"]["render"]
         lines.append(
             f"| {r['weeks']} | {r['pages']} | {full:.1f} s | {peak:.0f} MB | {base:.1f} s | {base_peak:.0f} MB | {full / base:.2f} | "
-            f"{rebuild:.1f} s | {rebuild / base:.2f} | {r['gen_full']:.1f} s | {r['gen_rebuild']:.1f} s | "
+            f"{rebuild:.1f} s | {rebuild / base:.2f} | {r['gen_full']:.1f} s ({r['gen_full'] / full:.0%}) | "
+            f"{r['gen_rebuild']:.1f} s ({r['gen_rebuild'] / rebuild:.0%}) | "
             f"{r['profile']['charts'] / generator:.0%} | {r['site_mb']:.0f} MB | {r['cold'] / 1024:.0f} KB | "
             f"{r['next'] / 1024:.0f} KB | {r['search'] / 1024:.0f} KB |")
     if len(rows) > 1:

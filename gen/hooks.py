@@ -7,6 +7,7 @@ The generated pages come from the same cached result (suanli.cache), so the
 gen-files script does not load the data a second time.
 """
 
+import gc
 import hashlib
 import logging
 import sys
@@ -74,4 +75,8 @@ def on_files(files, config):
     for path, content in result.files.items():
         if not path.endswith(".md"):
             files.append(File.generated(config, path, content=content))
+    # What the generator left in memory (libraries, the cached result) lives until the build ends; frozen,
+    # the garbage collector stops walking it on every pass while MkDocs renders.
+    gc.collect()
+    gc.freeze()
     return files

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import edit, minimal_data
-from suanli import cache
+from suanli import cache, load
 from suanli.errors import DataErrors
 
 
@@ -14,8 +14,8 @@ def fresh(tmp_path, monkeypatch):
     monkeypatch.setenv("SUANLI_CACHE", str(tmp_path / "cache"))
     cache._memory.clear()
     calls = []
-    real = cache.load_dataset
-    monkeypatch.setattr(cache, "load_dataset", lambda root: calls.append(root) or real(root))
+    real = load.load_dataset
+    monkeypatch.setattr(load, "load_dataset", lambda root: calls.append(root) or real(root))
     return minimal_data(tmp_path / "data"), calls
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import filecmp
-import os
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -226,3 +226,13 @@ def test_nothing_lost_in_demo_sites_of_several_sizes(tmp_path, weeks):
     assert result.returncode == 0, result.stderr
     assert_nothing_lost(data, site)
     assert_everything_reachable(data, site)
+
+
+def test_search_index_holds_prose_and_names_not_numbers_or_chart_data(shipped_site):
+    index = json.loads((shipped_site / "search/search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(d["title"] + " " + d["text"] for d in index["docs"])
+    for number in ("33,079", "32,961", "172.82%", "298.96%"):  # stock-table cells, in no prose
+        assert number not in text
+    assert "exhibit-1.csv" not in text and "suanli-chart" not in text
+    for kept in ("英伟达", "NVDA.O", "辉达", "本周美股普遍低迷", "Densing"):  # names, tickers, aliases and prose stay in
+        assert kept in text.replace("\u200b", ""), kept

@@ -21,10 +21,6 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .load import load_dataset
-from .search import jieba_user_dictionary
-from .site import render
-
 KEEP = 8  # cache entries kept on disk, newest first
 LIBRARIES = ("pandas", "altair", "markdown", "pyyaml")
 
@@ -72,8 +68,11 @@ def _cache_dir() -> Path | None:
 
 def site_result(data_dir: Path, site_url: str) -> SiteResult:
     """Load, validate and render `data_dir` (raising DataErrors), or reuse an identical earlier result."""
+    # Imported here: a cache hit (every unchanged rebuild) needs neither pandas nor the renderer.
+    from . import load, search, site
+
     if not Path(data_dir).is_dir():
-        load_dataset(data_dir)  # raises the "no such folder" error
+        load.load_dataset(data_dir)  # raises the "no such folder" error
     key = fingerprint(data_dir, site_url)
     if key in _memory:
         return _memory[key]
@@ -86,10 +85,10 @@ def site_result(data_dir: Path, site_url: str) -> SiteResult:
         except Exception:  # a cache file cut short or from another version: rebuild it
             result = None
     if not isinstance(result, SiteResult):
-        dataset = load_dataset(data_dir)
-        rendered = render(dataset, site_url)
+        dataset = load.load_dataset(data_dir)
+        rendered = site.render(dataset, site_url)
         files = {path: rendered.pop(path).encode("utf-8") for path in list(rendered)}
-        result = SiteResult(files, dataset.synthetic, jieba_user_dictionary(dataset.registry))
+        result = SiteResult(files, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
         del dataset, rendered
         if stored is not None:
             _store(stored, result)
