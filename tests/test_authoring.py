@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 import yaml
 
-from helpers import REPO, SHIPPED_DATA, edit, free_port, minimal_data, suanli, write
+from helpers import REPO, SHIPPED_DATA, edit, free_port, minimal_data, suanli
 from suanli.errors import CODES
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build, edit, minimal_data, write
+from helpers import build, edit, minimal_data, write
 from test_validation import CASES
 
 ISSUE = "issues/2024-12-11/issue.yaml"

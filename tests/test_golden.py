@@ -109,7 +109,7 @@ def test_stock_chart_marks_rises_red_and_falls_green():
     spec = json.loads(charts.template("stocks", "light"))
     text = json.dumps(spec, ensure_ascii=False)
     palette = charts.PALETTES["light"]
-    assert f'"domain": ["上涨", "下跌", "持平"]' in json.dumps(spec, ensure_ascii=False, separators=(", ", ": "))
+    assert '"domain": ["上涨", "下跌", "持平"]' in json.dumps(spec, ensure_ascii=False, separators=(", ", ": "))
     assert text.index(palette.up) < text.index(palette.down)
 
 

@@ -9,7 +9,6 @@ import datetime as dt
 import filecmp
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 

@@ -17,7 +17,7 @@ from .contract import (
     TRAFFIC_CATEGORIES, Author, Company, Dataset, Exhibit, Highlight, Issue, Recommendation,
     Registry, Related, Revision, Series, StockRow, Table,
 )
-from .csvsrc import Cells, CsvFile, read_csv
+from .csvsrc import Cells, read_csv
 from .derive import sector_slug, series_as_of
 from .errors import Collector, show
 from .fields import Fields, parse_iso_date

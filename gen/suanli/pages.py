@@ -149,7 +149,7 @@ def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
     if exhibit.note:
         caption.append(f"注：{esc(exhibit.note)}")
     if exhibit.kind == "table":
-        figure = [f'<figure class="suanli-exhibit" data-kind="table" data-search-exclude>',
+        figure = ['<figure class="suanli-exhibit" data-kind="table" data-search-exclude>',
                   html_table(issue.tables[exhibit.file], table_id)]
         if caption:
             figure.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
