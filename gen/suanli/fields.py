@@ -50,12 +50,6 @@ class Fields:
 
     # --- helpers -------------------------------------------------------------
 
-    def line(self, name: str | int | None = None) -> int | None:
-        return self.doc.line(self.keypath + ((name,) if name is not None else ()))
-
-    def field_name(self, name: str | int | None = None) -> str:
-        return dotted(self.keypath + ((name,) if name is not None else ()))
-
     def _error(self, code: str, keypath: KeyPath, found: str, expected: str) -> None:
         self.errors.add(code, self.doc.path, self.doc.line(keypath), dotted(keypath), found, expected)
 

@@ -21,7 +21,6 @@ from .tables import chart_figure, html_table, rows_csv, stock_table_html
 SERIES_NAME = "算力周跟踪"
 LEGAL_PAGES = (("分析师声明", "legal/analyst.md"), ("一般声明", "legal/general.md"),
                ("特别声明", "legal/special.md"), ("投资评级声明", "legal/ratings.md"))
-SYNTHETIC_NOTICE = "示例数据"
 
 
 def exhibit_csv_name(exhibit: Exhibit) -> str:
