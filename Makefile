@@ -3,10 +3,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build test validate chromium clean
+.PHONY: serve build test validate hooks chromium clean
 
-serve: $(VENV)/.site  ## install, then build and serve the site from data/ at http://127.0.0.1:$(PORT)/
-	SUANLI_SITE_URL=http://127.0.0.1:$(PORT)/ $(VENV)/bin/properdocs serve -f mkdocs.yml -a 127.0.0.1:$(PORT)
+serve: $(VENV)/.site  ## install, then build and serve the site from data/ (or $SUANLI_DATA) at http://127.0.0.1:$(PORT)/
+	$(VENV)/bin/suanli serve --port $(PORT)
 
 build: $(VENV)/.site  ## install, then build the site from data/ into site/
 	$(VENV)/bin/properdocs build --strict -f mkdocs.yml
@@ -16,6 +16,10 @@ validate: $(VENV)/.site
 
 test: $(VENV)/.test chromium  ## install everything the tests need, then run them
 	$(PY) -m pytest
+
+hooks: $(VENV)/.site  ## turn on the pre-commit hook: `suanli validate` before every commit that touches data/
+	$(PY) -m pip install -q -e '.[hooks]'
+	$(VENV)/bin/pre-commit install
 
 chromium:  ## Debian's chromium for the browser tests, unless SUANLI_CHROMIUM names another Chromium
 	@test -n "$$SUANLI_CHROMIUM" || test -x /usr/bin/chromium || { \

@@ -44,8 +44,10 @@ def main() -> None:
         total = gz(vega) + sum(gz(p) for p in extra)
         for p in extra:
             print(f"{p.name}: {p.stat().st_size / 1024:.0f} KB raw, {gz(p) / 1024:.0f} KB gzip")
-        print(f"runtime if Vega-Lite compiled in the browser: {total / 1024:.0f} KB gzip "
-              f"(+{(total - gz(vega)) / 1024:.0f} KB per cold reader)")
+        print(
+            f"runtime if Vega-Lite compiled in the browser: {total / 1024:.0f} KB gzip "
+            f"(+{(total - gz(vega)) / 1024:.0f} KB per cold reader)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         write_demo(Path(tmp) / "d", weeks=52)
         dataset = load_dataset(Path(tmp) / "d")
@@ -54,17 +56,21 @@ def main() -> None:
     for kind in charts.KINDS:
         for theme in charts.THEMES:
             charts.template(kind, theme)
-    print(f"all {len(charts.KINDS) * len(charts.THEMES)} templates (Altair -> Vega-Lite -> Vega, once per build): "
-          f"{(time.perf_counter() - start) * 1000:.0f} ms")
+    print(
+        f"all {len(charts.KINDS) * len(charts.THEMES)} templates (Altair -> Vega-Lite -> Vega, once per build): "
+        f"{(time.perf_counter() - start) * 1000:.0f} ms"
+    )
     print("per chart, 52-week demo issue:  Altair chart + to_dict  |  this site's cost (CSV of the chart data)")
     for exhibit in issue.exhibits:
         if exhibit.kind not in charts.KINDS:
             continue
         frame = pages.exhibit_frame(issue, exhibit, dataset)
         iso = frame.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
-        altair_ms = per_call(lambda: charts.CHARTS[exhibit.kind](iso).to_dict())
-        csv_ms = per_call(lambda: tables.chart_csv(frame))
-        print(f"  图表{exhibit.number} {exhibit.kind:<10} {len(frame):>4} rows: {altair_ms:7.1f} ms  |  {csv_ms:5.2f} ms")
+        altair_ms = per_call(lambda kind=exhibit.kind, iso=iso: charts.CHARTS[kind](iso).to_dict())
+        csv_ms = per_call(lambda frame=frame: tables.chart_csv(frame))
+        print(
+            f"  图表{exhibit.number} {exhibit.kind:<10} {len(frame):>4} rows: {altair_ms:7.1f} ms  |  {csv_ms:5.2f} ms"
+        )
 
 
 if __name__ == "__main__":

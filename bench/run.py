@@ -40,15 +40,19 @@ from suanli.search import jieba_user_dictionary  # noqa: E402
 
 SITE_URL = "http://127.0.0.1:8000/"
 # Runs one build in a fresh interpreter and prints its wall time and the peak memory of the build process.
-MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-           "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
-           "sys.stderr.write(r.stderr if r.returncode else '')")
+MEASURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
+    "sys.stderr.write(r.stderr if r.returncode else '')"
+)
 
 
 def measure(command: list[str], env: dict) -> tuple[float, float]:
     os.sync()  # the previous build's writes are flushed now, not during this build
-    result = subprocess.run([sys.executable, "-c", MEASURE, *command], env=env, cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], env=env, cwd=REPO, capture_output=True, text=True
+    )
     wall, peak_kb, code = result.stdout.split()
     if code != "0":
         raise SystemExit(f"build failed: {' '.join(command)}\n{result.stderr}")
@@ -87,6 +91,7 @@ def generator_profile(data: Path) -> dict[str, float]:
                 return function(*args, **kwargs)
             finally:
                 spent["charts"] += time.perf_counter() - start
+
         return wrapper
 
     originals = (pages.exhibit_csv, tables.rows_csv)
@@ -110,9 +115,13 @@ def gz(path: Path) -> int:
 def page_weights(site_dir: Path, issues: list[str]) -> dict[str, int]:
     """gzip bytes a reader downloads: a cold issue page (HTML, its CSS and scripts, chart templates and
     data), then the next issue page (HTML and chart data; shared files cached), and the search index."""
+
     def assets(page: Path) -> tuple[set[Path], set[Path]]:
         html = page.read_text(encoding="utf-8")
-        shared = {(page.parent / href).resolve() for href in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+\.(?:js|css))"', html)}
+        shared = {
+            (page.parent / href).resolve()
+            for href in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+\.(?:js|css))"', html)
+        }
         charts = re.findall(r'data-kind="(\w+)" data-csv="([^"]+)"', html)
         shared |= {(site_dir / "assets/charts" / f"{kind}.light.json").resolve() for kind, _ in charts}
         data = {(page.parent / csv).resolve() for _, csv in charts}
@@ -156,41 +165,59 @@ def run_size(weeks: int, work: Path, repeat: int) -> dict:
     results: dict[str, list] = {"full": [], "rebuild": [], "baseline": [], "gen_full": [], "gen_rebuild": []}
     for attempt in range(repeat):
         cache = work / f"cache-{attempt}"
-        builds = [("baseline", baseline_yml, work / "site-baseline"), ("full", REPO / "mkdocs.yml", work / "site-full"),
-                  ("rebuild", REPO / "mkdocs.yml", work / "site-full")]
+        builds = [
+            ("baseline", baseline_yml, work / "site-baseline"),
+            ("full", REPO / "mkdocs.yml", work / "site-full"),
+            ("rebuild", REPO / "mkdocs.yml", work / "site-full"),
+        ]
         if attempt % 2:  # alternate which build goes first, so neither always meets a cold machine
             builds = builds[1:] + builds[:1]
         for name, config, site_dir in builds:
             timing_file = work / f"timings-{name}-{attempt}.jsonl"
             if name == "full":
                 shutil.rmtree(site_dir, ignore_errors=True)
-            wall, peak = measure(build_command(config, site_dir),
-                                 {**env, "SUANLI_CACHE": str(cache), "SUANLI_TIMINGS": str(timing_file)})
+            wall, peak = measure(
+                build_command(config, site_dir), {**env, "SUANLI_CACHE": str(cache), "SUANLI_TIMINGS": str(timing_file)}
+            )
             results[name].append((wall, peak))
             if name in ("full", "rebuild"):
                 results[f"gen_{name}"].append(timings(timing_file))
     best = {name: min(values) for name, values in results.items()}
     profile = min((generator_profile(data) for _ in range(repeat)), key=lambda p: p["load"] + p["render"])
     weights = page_weights(work / "site-full", [issue.slug for issue in dataset.issues])
-    return {"weeks": weeks, "issues": len(dataset.issues), "companies": len(dataset.registry.companies),
-            "pages": sum(1 for _ in (work / "site-full").rglob("index.html")), **best, "profile": profile, **weights}
+    return {
+        "weeks": weeks,
+        "issues": len(dataset.issues),
+        "companies": len(dataset.registry.companies),
+        "pages": sum(1 for _ in (work / "site-full").rglob("index.html")),
+        **best,
+        "profile": profile,
+        **weights,
+    }
 
 
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def report(rows: list[dict]) -> str:
-    lines = ["| weeks | pages | full build | peak memory | baseline | baseline memory | full / baseline | rebuild "
-             "| rebuild / baseline | generator (full) | generator (rebuild) | charts / generator | site | issue page cold "
-             "| next page | search index |",
-             "|" + " ---: |" * 16]
+    lines = [
+        "| weeks | pages | full build | peak memory | baseline | baseline memory | full / baseline | rebuild "
+        "| rebuild / baseline | generator (full) | generator (rebuild) | charts / generator | site | issue page cold "
+        "| next page | search index |",
+        "|" + " ---: |" * 16,
+    ]
     for r in rows:
         full, peak = r["full"]
         base, base_peak = r["baseline"]
@@ -201,13 +228,16 @@ def report(rows: list[dict]) -> str:
             f"{rebuild:.1f} s | {rebuild / base:.2f} | {r['gen_full']:.1f} s ({r['gen_full'] / full:.0%}) | "
             f"{r['gen_rebuild']:.1f} s ({r['gen_rebuild'] / rebuild:.0%}) | "
             f"{r['profile']['charts'] / generator:.0%} | {r['site_mb']:.0f} MB | {r['cold'] / 1024:.0f} KB | "
-            f"{r['next'] / 1024:.0f} KB | {r['search'] / 1024:.0f} KB |")
+            f"{r['next'] / 1024:.0f} KB | {r['search'] / 1024:.0f} KB |"
+        )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         lines.append("")
-        lines.append(f"Growth: full build {last['weeks']} / {first['weeks']} weeks = "
-                     f"{last['full'][0] / first['full'][0]:.1f}× for {last['weeks'] / first['weeks']:.0f}× the issues "
-                     f"(baseline {last['baseline'][0] / first['baseline'][0]:.1f}×).")
+        lines.append(
+            f"Growth: full build {last['weeks']} / {first['weeks']} weeks = "
+            f"{last['full'][0] / first['full'][0]:.1f}× for {last['weeks'] / first['weeks']:.0f}× the issues "
+            f"(baseline {last['baseline'][0] / first['baseline'][0]:.1f}×)."
+        )
     return "\n".join(lines)
 
 
@@ -219,10 +249,15 @@ def main() -> None:
     print(f"Machine: {machine()}", flush=True)
     rows = []
     for weeks in args.sizes:
-        with tempfile.TemporaryDirectory(prefix=f"suanli-bench-{weeks}-", dir=REPO / ".cache" if (REPO / ".cache").exists() else None) as tmp:
+        with tempfile.TemporaryDirectory(
+            prefix=f"suanli-bench-{weeks}-", dir=REPO / ".cache" if (REPO / ".cache").exists() else None
+        ) as tmp:
             row = run_size(weeks, Path(tmp), args.repeat)
-        print(f"{weeks} weeks: full {row['full'][0]:.1f} s, baseline {row['baseline'][0]:.1f} s, "
-              f"rebuild {row['rebuild'][0]:.1f} s, generator {row['profile']}", flush=True)
+        print(
+            f"{weeks} weeks: full {row['full'][0]:.1f} s, baseline {row['baseline'][0]:.1f} s, "
+            f"rebuild {row['rebuild'][0]:.1f} s, generator {row['profile']}",
+            flush=True,
+        )
         rows.append(row)
     print()
     print(report(rows))

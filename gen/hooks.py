@@ -25,6 +25,7 @@ from mkdocs.exceptions import Abort, BuildError, PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
+from suanli import csp  # noqa: E402
 from suanli.cache import site_result  # noqa: E402
 from suanli.errors import DataErrors  # noqa: E402
 from suanli.paths import data_dir, record_timing  # noqa: E402
@@ -42,6 +43,7 @@ def on_config(config):
     except DataErrors as exc:
         raise PluginError(exc.report()) from None
     config.extra["synthetic"] = result.synthetic
+    config.extra.setdefault("scope", csp.theme_scope(config.site_url or ""))  # one policy on every page (csp.py)
     words = result.jieba_words
     path = Path(tempfile.gettempdir()) / f"suanli-jieba-{hashlib.sha256(words.encode()).hexdigest()[:16]}.txt"
     if not path.exists():
@@ -53,15 +55,20 @@ def on_config(config):
 
 def on_serve(server, config, builder):
     """During preview a bad edit must not take the site down: report the error in the terminal and
-    keep serving the last good build (validation fails in on_config, before the site folder is touched)."""
+    keep serving the last good build (validation fails in on_config, before the site folder is touched).
+    The data folder is watched wherever it is ($SUANLI_DATA need not be data/)."""
+    server.watch(str(data_dir().resolve()))
+    csp.allow_preview_reload(server)  # the policy also allows the reload script the server injects
     build = server.builder
 
     def build_or_keep_last_good_site():
         try:
             build()
         except (Abort, BuildError, SystemExit):
-            log.error("The data has errors (listed above); still serving the last good build. "
-                      "Fix the files and save to rebuild.")
+            log.error(
+                "The data has errors (listed above); still serving the last good build. "
+                "Fix the files and save to rebuild."
+            )
 
     server.builder = build_or_keep_last_good_site
     return server
@@ -76,7 +83,28 @@ def on_files(files, config):
         if not path.endswith(".md"):
             files.append(File.generated(config, path, content=content))
     # What the generator left in memory (libraries, the cached result) lives until the build ends; frozen,
-    # the garbage collector stops walking it on every pass while MkDocs renders.
+    # the garbage collector stops walking it on every pass while MkDocs renders. Unfrozen when the build
+    # ends (on_post_build, on_build_error): under `serve` a frozen rebuild would otherwise never be freed.
     gc.collect()
     gc.freeze()
     return files
+
+
+@event_priority(-100)  # last: the policy hashes the page's final inline scripts
+def on_post_page(output, page, config):
+    """Every page carries its Content-Security-Policy (suanli.csp)."""
+    return csp.with_policy(output)
+
+
+@event_priority(-100)
+def on_post_template(output_content, template_name, config):
+    """So does every page rendered from a theme template alone (404.html); not the sitemap."""
+    return csp.with_policy(output_content) if template_name.endswith(".html") else output_content
+
+
+def on_post_build(config):
+    gc.unfreeze()
+
+
+def on_build_error(error):
+    gc.unfreeze()

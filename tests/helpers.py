@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED_DATA = REPO / "data"
+SHIPPED_DATA = REPO / "data"  # the authors' data: tests check only what stays true as it grows (test_shipped.py)
+REAL_DATA = REPO / "tests/fixtures/real"  # a frozen copy of the real 2024-12-11 issue (tests/fixtures/README.md)
 
 COMPANIES = """\
 - ticker: NVDA.O
@@ -78,45 +84,129 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def build(data: Path, site: Path, site_url: str = "http://127.0.0.1:8000/") -> subprocess.CompletedProcess:
+def build(
+    data: Path, site: Path, site_url: str = "http://127.0.0.1:8000/", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """A real, strict MkDocs build of `data` into `site` (what the README's build does)."""
-    env = {**os.environ, "SUANLI_DATA": str(data), "SUANLI_SITE_URL": site_url}
+    env = {**os.environ, "SUANLI_DATA": str(data), "SUANLI_SITE_URL": site_url, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
     )
 
 
 def suanli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "suanli.cli", *args], cwd=cwd or REPO,
-                          env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "suanli.cli", *args],
+        cwd=cwd or REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 # Strings an author (or a pasted export) could bring: markup, script, quotes, backticks,
 # template syntax and Markdown links. Each would set window.__pwned if it ever ran.
 PAYLOADS = (
-    '</script><script>window.__pwned=1</script>',
+    "</script><script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=1">',
     "\"'`{{ x }}{% raw %}",
     "[点我](javascript:window.__pwned=1)",
+    "[点我](&#106;avascript:window.__pwned=1)",
 )
 HOSTILE = " ".join(PAYLOADS)
+
+# Link and image targets that run script once a browser has read them: it decodes character
+# references (named, decimal, hex, zero-padded, without the semicolon), then its URL parser drops
+# leading C0 controls and spaces and every tab, LF and CR, and reads the scheme case-blind.
+PWN = "window.__pwned=1"
+SCRIPT_URLS = (
+    f"javascript:{PWN}",
+    f"&#106;avascript:{PWN}",
+    f"&#x6A;avascript:{PWN}",
+    f"&#X6a;avascript:{PWN}",
+    f"&#0000106;avascript:{PWN}",
+    f"&#106avascript:{PWN}",
+    f"&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A{PWN}",
+    f"java&#x09;script:{PWN}",
+    f"java&Tab;script:{PWN}",
+    f"java&NewLine;script:{PWN}",
+    f"java&#13;script:{PWN}",
+    f"javascript&colon;{PWN}",
+    f"javascript&#58;{PWN}",
+    f"JaVaScRiPt:{PWN}",
+    f"\x01javascript:{PWN}",
+    f" javascript:{PWN}",
+    f"&#32;javascript:{PWN}",
+    f"jav\tascript:{PWN}",
+    f"java\nscript:{PWN}",
+    f"java\rscript:{PWN}",
+    "vbscript:msgbox(1)",
+    f"data:text/html,<script>{PWN}</script>",
+    "&#100;ata:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+",
+)
+SAFE_URLS = ("https://example.com/", "HTTP://example.com/", "mailto:analyst@example.com", "#highlights", "../")
+
+
+def link_forms(url: str, n: int = 0, images: bool = True) -> str:
+    """One target in every Markdown form that makes a link (inline, bare and in <>; reference-style;
+    autolink) and, unless `images` is false, an image (inline and reference-style)."""
+    pictures = f" ![图{n}]({url}) ![引用图{n}][r{n}]" if images else ""
+    return f"[内联{n}]({url}) [尖括号{n}](<{url}>) [引用{n}][r{n}]{pictures} <{url}>\n\n[r{n}]: {url}\n"
+
+
+# The body of a second highlight (the one field rendered from Markdown): every script target in
+# every form (as images only those Markdown keeps whole: the others would fetch a harmless 404),
+# then the safe ones as links (as images they would fetch from another origin).
+SCRIPT_LINKS_BODY = "\n".join(
+    [
+        *(link_forms(url, n, images=url.isprintable()) for n, url in enumerate(SCRIPT_URLS)),
+        *(link_forms(url, 100 + n, images=False) for n, url in enumerate(SAFE_URLS)),
+    ]
+)
 
 
 def hostile_data(root: Path) -> Path:
     """The minimal data folder with every free-text field, name and CSV cell made hostile."""
     h = HOSTILE.replace("'", "''")  # inside single-quoted YAML scalars
+    links = json.dumps(SCRIPT_LINKS_BODY, ensure_ascii=False)  # a JSON string is a double-quoted YAML scalar
     minimal_data(root)
-    write(root / "companies.yaml", COMPANIES.replace("name: 英伟达", f"name: '英伟达{h}'")
-          .replace("aliases: [NVDA, 辉达]", f"aliases: [NVDA, '辉达{h}']")
-          .replace("sector: 存储", f"sector: '存储{h}'"))
-    issue = (ISSUE.replace("title: 测试周报", f"title: '测试周报{h}'")
-             .replace("heading: 要点一", f"heading: '要点一{h}'")
-             .replace("body: 正文", f"body: '正文 **粗体** {h}'")
-             .replace("segment: 国产算力链", f"segment: '国产算力链{h}'")
-             .replace("{name: 测试作者, role: 分析师}", f"{{name: '测试作者{h}', role: '分析师{h}'}}")
-             .replace("title: 算力股价本周复盘}", f"title: '算力股价本周复盘{h}', source: '来源{h}', note: '注{h}'}}")
-             .replace("exhibits:\n", f"exhibits:\n  - {{number: 9, kind: table, file: launches.csv, title: '表{h}'}}\n"))
+    write(
+        root / "companies.yaml",
+        COMPANIES.replace("name: 英伟达", f"name: '英伟达{h}'")
+        .replace("aliases: [NVDA, 辉达]", f"aliases: [NVDA, '辉达{h}']")
+        .replace("sector: 存储", f"sector: '存储{h}'"),
+    )
+    issue = (
+        ISSUE.replace("title: 测试周报", f"title: '测试周报{h}'")
+        .replace("heading: 要点一", f"heading: '要点一{h}'")
+        .replace("body: 正文", f"body: '正文 **粗体** {h}'\n  - heading: 链接\n    body: {links}")
+        .replace("segment: 国产算力链", f"segment: '国产算力链{h}'")
+        .replace("{name: 测试作者, role: 分析师}", f"{{name: '测试作者{h}', role: '分析师{h}'}}")
+        .replace("title: 算力股价本周复盘}", f"title: '算力股价本周复盘{h}', source: '来源{h}', note: '注{h}'}}")
+        .replace("exhibits:\n", f"exhibits:\n  - {{number: 9, kind: table, file: launches.csv, title: '表{h}'}}\n")
+    )
     issue += f"risks: ['风险{h}']\nrelated:\n  - {{title: '报告{h}', date: 2024-12-01}}\n"
     issue += f"revisions:\n  - {{date: 2024-12-12, note: '更正{h}'}}\n"
     write(root / "issues/2024-12-11/issue.yaml", issue)
@@ -145,8 +235,9 @@ class serving:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
-                                                      functools.partial(Quiet, directory=str(site)))
+        self.server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", port), functools.partial(Quiet, directory=str(site))
+        )
 
     def __enter__(self):
         import threading
@@ -165,3 +256,60 @@ def built_for_browser(data: Path, site: Path) -> str:
     result = build(data, site, site_url=origin)
     assert result.returncode == 0, result.stderr
     return origin
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 90.0):
+    """Poll `predicate` until it returns something true (returned), treating connection errors as not yet."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if result := predicate():
+                return result
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+@contextlib.contextmanager
+def preview(data: Path, port: int, log: Path | None = None, env: dict | None = None) -> Iterator[subprocess.Popen]:
+    """`suanli serve` on `data` at `port` for a `with` block, its output in `log` (else discarded). The
+    block may stop it itself; whatever is left is stopped with SIGTERM, and killed if that fails."""
+    out = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
+    server = subprocess.Popen(
+        [sys.executable, "-m", "suanli.cli", "serve", "--port", str(port)],
+        cwd=REPO,
+        env={**os.environ, "SUANLI_DATA": str(data), **(env or {})},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield server
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if log:
+            out.close()
+
+
+def follow(page, url: str, lands: str | None = None) -> None:
+    """Follow a link to `url` as a reader does (Material's instant navigation takes the click) and wait
+    until the page at `lands` (default: `url`) has replaced the one the link was on."""
+    page.evaluate(
+        """url => { const article = document.querySelector('article'); article.dataset.left = 'true';
+                    const a = document.createElement('a'); a.href = url; a.textContent = '→';
+                    article.appendChild(a); a.click(); }""",
+        url,
+    )
+    page.wait_for_url(lands or url)
+    page.wait_for_function("() => document.querySelector('article') && !document.querySelector('article[data-left]')")

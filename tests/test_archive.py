@@ -14,9 +14,9 @@ from urllib.parse import unquote
 
 import yaml
 from bs4 import BeautifulSoup
+from test_build import page, shown_number
 
 from suanli.demo import LATE_JOINERS
-from test_build import page, shown_number
 
 UNITS = {"USD": "亿美元", "CNY": "亿人民币"}
 
@@ -58,9 +58,17 @@ def test_company_history_rows_are_every_stocks_row_newest_first(demo_site, demo_
     for company in registry(demo_data):
         soup = page(demo_site, f"companies/{slug(company['ticker'])}")
         shown = [[cell.get_text() for cell in tr.select("th, td")] for tr in soup.select("#history-table tbody tr")]
-        expected = [[r["date"], shown_number(r["market_cap"], False), UNITS[r["currency"]],
-                     shown_number(r["week_pct"], True), shown_number(r["month_pct"], True),
-                     shown_number(r["ytd_pct"], True)] for r in reversed(rows.get(company["ticker"], []))]
+        expected = [
+            [
+                r["date"],
+                shown_number(r["market_cap"], False),
+                UNITS[r["currency"]],
+                shown_number(r["week_pct"], True),
+                shown_number(r["month_pct"], True),
+                shown_number(r["ytd_pct"], True),
+            ]
+            for r in reversed(rows.get(company["ticker"], []))
+        ]
         assert shown == expected, company["ticker"]
         links = [a["href"] for a in soup.select("#history-table tbody th a")]
         assert links == [f"../../issues/{r[0]}/" for r in expected]
@@ -69,9 +77,11 @@ def test_company_history_rows_are_every_stocks_row_newest_first(demo_site, demo_
 def test_a_company_that_joins_later_has_history_from_then_on(demo_site, demo_data):
     issues = [d.name for d in issue_dirs(demo_data)]
     for ticker in LATE_JOINERS:
-        dates = [tr.th.get_text() for tr in page(demo_site, f"companies/{slug(ticker)}").select("#history-table tbody tr")]
+        dates = [
+            tr.th.get_text() for tr in page(demo_site, f"companies/{slug(ticker)}").select("#history-table tbody tr")
+        ]
         assert 0 < len(dates) < len(issues)
-        assert dates == issues[len(issues) - len(dates):][::-1]
+        assert dates == issues[len(issues) - len(dates) :][::-1]
         first = page(demo_site, f"issues/{issues[0]}")
         assert ticker not in first.select_one("table.suanli-stocks").get_text()
 
@@ -114,15 +124,18 @@ def test_company_index_lists_every_company_without_javascript(demo_site, demo_da
     assert [r.select_one("td.ticker").get_text() for r in rows] == [c["ticker"] for c in companies]
     assert soup.select_one(".suanli-filter").has_attr("hidden")  # controls appear only with JavaScript
     latest = {t: r[-1] for t, r in stock_rows(demo_data).items()}
-    for row, company in zip(rows, companies):
+    for row, company in zip(rows, companies, strict=True):
         terms = row["data-search"].split()
         assert company["ticker"].lower() in terms and company["ticker"].split(".")[0].lower() in terms
         assert all(alias.lower() in row["data-search"] for alias in company.get("aliases", []))
         cells = [td.get_text() for td in row.select("td")]
         if company["ticker"] in latest:
             last = latest[company["ticker"]]
-            assert cells[3:6] == [shown_number(last["market_cap"], False), UNITS[last["currency"]],
-                                  shown_number(last["week_pct"], True)]
+            assert cells[3:6] == [
+                shown_number(last["market_cap"], False),
+                UNITS[last["currency"]],
+                shown_number(last["week_pct"], True),
+            ]
         assert cells[6] == str(len(stock_rows(demo_data).get(company["ticker"], [])))
 
 
@@ -141,7 +154,10 @@ def test_sector_pages_show_members_and_the_median_weekly_change(demo_site, demo_
         for company in members:
             for row in rows.get(company["ticker"], []):
                 by_date.setdefault(row["date"], []).append(Decimal(row["week_pct"]))
-        expected = [[date, str(len(v)), format(statistics.median(v), "f") + "%"] for date, v in sorted(by_date.items(), reverse=True)]
+        expected = [
+            [date, str(len(v)), format(statistics.median(v), "f") + "%"]
+            for date, v in sorted(by_date.items(), reverse=True)
+        ]
         shown = [[c.get_text() for c in tr.select("th, td")] for tr in soup.select("#medians-table tbody tr")]
         assert shown == expected, sector
 
@@ -151,7 +167,7 @@ def test_feed_has_an_item_per_issue_with_title_date_link_highlights_and_revision
     items = root.findall("channel/item")
     folders = issue_dirs(demo_data)[::-1]
     assert len(items) == min(52, len(folders))
-    for item, folder in zip(items, folders):
+    for item, folder in zip(items, folders, strict=False):
         issue = yaml.safe_load((folder / "issue.yaml").read_text(encoding="utf-8"))
         assert item.findtext("title") == f"{folder.name} {issue['title']}"
         assert item.findtext("link") == f"http://127.0.0.1:8000/issues/{folder.name}/"
@@ -167,7 +183,8 @@ def test_feed_has_an_item_per_issue_with_title_date_link_highlights_and_revision
 def test_every_page_links_the_feed(demo_site):
     for html_file in demo_site.rglob("*.html"):
         link = BeautifulSoup(html_file.read_text(encoding="utf-8"), "lxml").select_one(
-            'link[rel="alternate"][type="application/rss+xml"]')
+            'link[rel="alternate"][type="application/rss+xml"]'
+        )
         assert link is not None, html_file
         href = link["href"]  # relative, except on 404.html, which MkDocs writes with root-relative links
         target = demo_site / href.lstrip("/") if href.startswith("/") else html_file.parent / href
@@ -195,23 +212,32 @@ def test_an_issue_shows_series_only_as_of_its_date(demo_site, demo_data):
 def search_docs(site: Path) -> list[dict]:
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     separator = re.compile(index["config"]["separator"])
-    return [{**d, "title_tokens": [t.lower() for t in separator.split(d["title"]) if t],
-             "tokens": [t.lower() for t in separator.split(re.sub(r"<[^>]+>", " ", d["text"])) if t]}
-            for d in index["docs"]]
+    return [
+        {
+            **d,
+            "title_tokens": [t.lower() for t in separator.split(d["title"]) if t],
+            "tokens": [t.lower() for t in separator.split(re.sub(r"<[^>]+>", " ", d["text"])) if t],
+        }
+        for d in index["docs"]
+    ]
 
 
 def test_search_index_keeps_company_names_whole(demo_site):
     docs = search_docs(demo_site)
     pages = {d["location"]: d for d in docs if re.fullmatch(r"companies/[^/#]+/", d["location"])}
-    expected = {"nvda-o": ["英伟达", "nvda.o"], "688256-sh": ["寒武纪", "688256.sh"], "601138-sh": ["工业富联"],
-                "002463-sz": ["沪电股份"]}
+    expected = {
+        "nvda-o": ["英伟达", "nvda.o"],
+        "688256-sh": ["寒武纪", "688256.sh"],
+        "601138-sh": ["工业富联"],
+        "002463-sz": ["沪电股份"],
+    }
     for slug_, tokens in expected.items():
         assert all(t in pages[f"companies/{slug_}/"]["title_tokens"] for t in tokens), pages[f"companies/{slug_}/"]
     assert {"辉达", "nvda"} <= set(pages["companies/nvda-o/"]["tokens"])
     for doc in docs:  # 英伟达 is never cut into 英 / 伟达, so a search for it cannot match 英特尔 instead
         for tokens in (doc["tokens"], doc["title_tokens"]):
-            assert not any(a == "英" and b == "伟达" for a, b in zip(tokens, tokens[1:])), doc["location"]
-            assert not any(a == "沪" and b == "电" for a, b in zip(tokens, tokens[1:])), doc["location"]
+            assert not any(a == "英" and b == "伟达" for a, b in zip(tokens, tokens[1:], strict=False)), doc["location"]
+            assert not any(a == "沪" and b == "电" for a, b in zip(tokens, tokens[1:], strict=False)), doc["location"]
 
 
 def test_series_exhibits_show_a_window_up_to_their_issue(tmp_path):
@@ -221,8 +247,10 @@ def test_series_exhibits_show_a_window_up_to_their_issue(tmp_path):
     from suanli.load import load_dataset
 
     data = minimal_data(tmp_path / "data")
-    write(data / "series/traffic.csv", TRAFFIC + "2023-12-07,2023-12-13,text,ChatGPT,100\n"
-          "2023-12-08,2023-12-14,text,ChatGPT,200\n")
+    write(
+        data / "series/traffic.csv",
+        TRAFFIC + "2023-12-07,2023-12-13,text,ChatGPT,100\n2023-12-08,2023-12-14,text,ChatGPT,200\n",
+    )
     dataset = load_dataset(data)
     exhibit = next(e for e in dataset.latest.exhibits if e.kind == "traffic")
     shown = derive.series_as_of(dataset.series, exhibit, dataset.latest.date)

@@ -7,10 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import playwright_api, watched_page
 
 from helpers import built_for_browser, serving
-
-from conftest import playwright_api, watched_page
 
 MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[class^='mark-'] > text"
 
@@ -40,7 +39,9 @@ def wait_for_charts(page, theme: str = "light") -> list[int]:
              if (!charts.length || !charts.every(c => c.dataset.rendered && c.dataset.theme === theme)) return false;
              return charts.map(c => c.dataset.rendered === 'true' ? c.querySelectorAll(marks).length : -1);
            }""",
-        arg=[theme, MARKS], timeout=15000)
+        arg=[theme, MARKS],
+        timeout=15000,
+    )
     counts = handle.json_value()
     assert -1 not in counts, "a chart failed to draw"
     return counts
@@ -125,9 +126,16 @@ def test_each_csv_link_downloads_the_data_the_chart_shows(page, served, demo_dat
     assert page.problems == []
 
 
-SEARCHES = {"英伟达": "companies/nvda-o/", "寒武纪": "companies/688256-sh/", "工业富联": "companies/601138-sh/",
-            "沪电股份": "companies/002463-sz/", "辉达": "companies/nvda-o/", "NVDA": "companies/nvda-o/",
-            "688256": "companies/688256-sh/", "688256.SH": "companies/688256-sh/"}
+SEARCHES = {
+    "英伟达": "companies/nvda-o/",
+    "寒武纪": "companies/688256-sh/",
+    "工业富联": "companies/601138-sh/",
+    "沪电股份": "companies/002463-sz/",
+    "辉达": "companies/nvda-o/",
+    "NVDA": "companies/nvda-o/",
+    "688256": "companies/688256-sh/",
+    "688256.SH": "companies/688256-sh/",
+}
 
 
 def test_search_finds_the_company_page_first(page, served):
@@ -144,7 +152,9 @@ def test_search_finds_the_company_page_first(page, served):
                                if (!a) return false;
                                const url = new URL(a.href);  // Material adds ?h=<query> for highlighting
                                return url.origin + url.pathname === target && !url.hash; }""",
-                arg=origin + target, timeout=10000)
+                arg=origin + target,
+                timeout=10000,
+            )
         except playwright_api.TimeoutError:
             first = page.eval_on_selector_all(".md-search-result__item a", "as => as.slice(0, 3).map(a => a.href)")
             pytest.fail(f"search {query!r}: first results {first}, expected {origin + target}")
@@ -152,7 +162,9 @@ def test_search_finds_the_company_page_first(page, served):
 
 
 def visible_tickers(page) -> list[str]:
-    return page.eval_on_selector_all("#company-index tbody tr:not([hidden]) td.ticker", "tds => tds.map(t => t.textContent)")
+    return page.eval_on_selector_all(
+        "#company-index tbody tr:not([hidden]) td.ticker", "tds => tds.map(t => t.textContent)"
+    )
 
 
 def test_company_index_filters_and_sorts_in_the_page(page, served, demo_data):
@@ -183,12 +195,14 @@ def test_company_index_filters_and_sorts_in_the_page(page, served, demo_data):
     counts = page.eval_on_selector_all("#company-index tbody tr td:nth-child(7)", "tds => tds.map(t => +t.textContent)")
     assert counts == sorted(counts) and counts[0] < counts[-1]
     page.click("#company-index th:nth-child(4) button")  # 最新市值, ascending
-    caps = page.eval_on_selector_all("#company-index tbody tr td:nth-child(4)",
-                                     "tds => tds.map(t => parseFloat(t.dataset.value))")
+    caps = page.eval_on_selector_all(
+        "#company-index tbody tr td:nth-child(4)", "tds => tds.map(t => parseFloat(t.dataset.value))"
+    )
     assert caps == sorted(caps)
     page.click("#company-index th:nth-child(4) button")  # and descending
-    caps = page.eval_on_selector_all("#company-index tbody tr td:nth-child(4)",
-                                     "tds => tds.map(t => parseFloat(t.dataset.value))")
+    caps = page.eval_on_selector_all(
+        "#company-index tbody tr td:nth-child(4)", "tds => tds.map(t => parseFloat(t.dataset.value))"
+    )
     assert caps == sorted(caps, reverse=True)
     assert page.evaluate("window.__sameDocument") is True  # no reload
     assert page.problems == []
@@ -203,20 +217,29 @@ def test_company_and_sector_charts_draw(page, served):
     assert page.problems == []
 
 
-PAGES = {"home": "", "issue": "issues/2024-12-11/", "archive": "issues/", "company index": "companies/",
-         "company": "companies/nvda-o/", "sector": "sectors/cpu-gpu/"}
+PAGES = {
+    "home": "",
+    "issue": "issues/2024-12-11/",
+    "archive": "issues/",
+    "company index": "companies/",
+    "company": "companies/nvda-o/",
+    "sector": "sectors/cpu-gpu/",
+}
 CHARTS_ON = {"issue": 7, "company": 2, "sector": 1}
 
 
 def assert_accessible(page) -> None:
     """lang="zh"; every chart named and described; every table with header cells."""
     assert page.evaluate("document.documentElement.lang") == "zh"
-    charts = page.eval_on_selector_all(".suanli-chart", """cs => cs.map(c => ({
+    charts = page.eval_on_selector_all(
+        ".suanli-chart",
+        """cs => cs.map(c => ({
         name: c.getAttribute('aria-label'),
         described: !!document.getElementById(c.getAttribute('aria-describedby') || '-'),
         image: [...c.querySelectorAll('[role=graphics-document]')].map(g => [g.getAttribute('aria-label'),
                                                                  g.getAttribute('aria-describedby'), !!g.querySelector('svg')]),
-        describedby: c.getAttribute('aria-describedby') }))""")
+        describedby: c.getAttribute('aria-describedby') }))""",
+    )
     for chart in charts:
         assert chart["name"] and chart["described"], chart
         assert chart["image"] == [[chart["name"], chart["describedby"], True]], chart
@@ -244,10 +267,13 @@ def test_each_kind_of_page_draws_after_instant_navigation(page, served, name):
     page.goto(origin)
     page.evaluate("window.__sameDocument = true")
     # arrive by clicking a link the site itself offers: nav for the top-level pages, the index for the rest
-    via = {"issue": ("", "article a.md-button"), "archive": ("", "a.md-nav__link[href$='/issues/']"),
-           "company index": ("", "a.md-nav__link[href$='/companies/']"),
-           "company": ("companies/", "#company-index a[href$='nvda-o/']"),
-           "sector": ("sectors/", "article table a[href$='cpu-gpu/']")}[name]
+    via = {
+        "issue": ("", "article a.md-button"),
+        "archive": ("", "a.md-nav__link[href$='/issues/']"),
+        "company index": ("", "a.md-nav__link[href$='/companies/']"),
+        "company": ("companies/", "#company-index a[href$='nvda-o/']"),
+        "sector": ("sectors/", "article table a[href$='cpu-gpu/']"),
+    }[name]
     if via[0]:
         page.click(f"a.md-nav__link[href$='/{via[0]}']")
         page.wait_for_url(origin + via[0])
@@ -267,7 +293,9 @@ def test_dark_palette_redraws_each_kind_of_chart(page, served, name):
     wait_for_charts(page, "light")
     page.click("label[for='__palette_1']")
     assert all(c > 10 for c in wait_for_charts(page, "dark"))
-    fills = page.eval_on_selector_all(".suanli-chart .role-axis-label text", "ts => [...new Set(ts.map(t => t.getAttribute('fill')))]")
+    fills = page.eval_on_selector_all(
+        ".suanli-chart .role-axis-label text", "ts => [...new Set(ts.map(t => t.getAttribute('fill')))]"
+    )
     assert fills == ["#a9adb8"]
     assert page.problems == []
 
@@ -279,9 +307,11 @@ def test_series_data_tables_show_every_csv_value(page, served, demo_data):
     page.goto(f"{origin}issues/{latest}/")
     wait_for_charts(page)
     tables = page.eval_on_selector_all(
-        "details.suanli-data", """ds => ds.map(d => ({id: d.id,
+        "details.suanli-data",
+        """ds => ds.map(d => ({id: d.id,
             heads: [...d.querySelectorAll('thead th')].map(t => t.textContent),
-            rows: [...d.querySelectorAll('tbody tr')].map(r => [...r.children].map(c => c.textContent))}))""")
+            rows: [...d.querySelectorAll('tbody tr')].map(r => [...r.children].map(c => c.textContent))}))""",
+    )
     assert len(tables) == 6
     for table in tables:
         number = table["id"].split("-")[1]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import shutil
 
-from helpers import SHIPPED_DATA, edit, minimal_data, suanli
+from helpers import REAL_DATA, edit, minimal_data, suanli
 
 
-def test_validate_the_shipped_data_by_default():
-    result = suanli("validate")
+def test_validate_reads_data_in_the_working_folder_by_default(tmp_path):
+    shutil.copytree(REAL_DATA, tmp_path / "data")
+    result = suanli("validate", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "data: OK, 1 issue(s), 44 companies, latest 2024-12-11\n"
 
@@ -31,15 +32,18 @@ def test_validate_reports_every_error_and_exits_1_without_traceback(tmp_path):
         "2 errors in the data:\n"
         '  data/issues/2024-12-11/issue.yaml:2: date: found "2024-12-1", expected a date like 2024-12-11 [bad-date]\n'
         '  data/issues/2024-12-11/stocks.csv:2: ticker: found "NVDA", expected a ticker listed in companies.yaml '
-        "[unknown-ticker]\n")
+        "[unknown-ticker]\n"
+    )
 
 
 def test_validate_a_folder_that_does_not_exist(tmp_path):
     result = suanli("validate", "nowhere", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr == ("1 error in the data:\n  nowhere: found no such folder, "
-                             "expected a data folder with companies.yaml and issues/ [missing-file]\n")
+    assert result.stderr == (
+        "1 error in the data:\n  nowhere: found no such folder, "
+        "expected a data folder with companies.yaml and issues/ [missing-file]\n"
+    )
 
 
 def test_demo_writes_a_valid_synthetic_folder_deterministically(tmp_path):
@@ -68,7 +72,9 @@ def test_demo_default_is_52_weeks_with_every_exhibit_kind(tmp_path):
 
 
 def test_demo_refuses_a_folder_with_files(tmp_path):
-    result = suanli("demo", str(SHIPPED_DATA))
+    data = minimal_data(tmp_path / "data")
+    before = sorted(p.relative_to(data) for p in data.rglob("*"))
+    result = suanli("demo", str(data))
     assert result.returncode == 1
-    assert result.stderr == f"Error: {SHIPPED_DATA} is not empty; demo data goes into a new or empty folder\n"
-    assert Path(SHIPPED_DATA / "site.yaml").exists() is False
+    assert result.stderr == f"Error: {data} is not empty; demo data goes into a new or empty folder\n"
+    assert sorted(p.relative_to(data) for p in data.rglob("*")) == before

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import REPO, SHIPPED_DATA, minimal_data
+from helpers import REAL_DATA, REPO, minimal_data
 from suanli import charts, derive, pages
 from suanli.load import load_dataset
 
@@ -31,8 +31,8 @@ def check_golden(name: str, actual: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    return load_dataset(SHIPPED_DATA)
+def real():
+    return load_dataset(REAL_DATA)
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +40,12 @@ def minimal(tmp_path_factory):
     return load_dataset(minimal_data(tmp_path_factory.mktemp("golden") / "data"))
 
 
-def test_shipped_issue_page(shipped):
-    check_golden("pages/issue-2024-12-11.md", pages.issue_page(shipped.latest, shipped))
+def test_real_issue_page(real):
+    check_golden("pages/issue-2024-12-11.md", pages.issue_page(real.latest, real))
 
 
-def test_shipped_home_page(shipped):
-    check_golden("pages/home.md", pages.home_page(shipped))
+def test_real_home_page(real):
+    check_golden("pages/home.md", pages.home_page(real))
 
 
 def test_minimal_issue_page_with_a_series_exhibit(minimal):
@@ -62,14 +62,22 @@ def chart_frames(dataset) -> dict[str, pd.DataFrame]:
         "sector_week": derive.sector_medians(dataset)["CPU/GPU"],
         "stocks": derive.stocks_chart_data(derive.stock_records(issue, dataset.registry)),
         "traffic": pages.exhibit_frame(issue, traffic, dataset),
-        "downloads": pd.DataFrame({"month": ["2024-11", "2024-12", "2024-11", "2024-12"],
-                                   "app": ["豆包", "豆包", "Kimi", "Kimi"],
-                                   "downloads": [Decimal("1523.5"), Decimal("610"), Decimal("480"), Decimal("205.2")],
-                                   "partial": [False, True, False, True]}),
-        "gpu_prices": pd.DataFrame({"date": [dt.date(2024, 12, 1).isoformat(), dt.date(2024, 12, 8).isoformat()] * 2,
-                                    "gpu": ["H100"] * 4, "condition": ["新品", "新品", "二手", "二手"],
-                                    "price_usd": [Decimal("29999.99"), Decimal("28500"), Decimal("24000"),
-                                                  Decimal("23100.5")]}),
+        "downloads": pd.DataFrame(
+            {
+                "month": ["2024-11", "2024-12", "2024-11", "2024-12"],
+                "app": ["豆包", "豆包", "Kimi", "Kimi"],
+                "downloads": [Decimal("1523.5"), Decimal("610"), Decimal("480"), Decimal("205.2")],
+                "partial": [False, True, False, True],
+            }
+        ),
+        "gpu_prices": pd.DataFrame(
+            {
+                "date": [dt.date(2024, 12, 1).isoformat(), dt.date(2024, 12, 8).isoformat()] * 2,
+                "gpu": ["H100"] * 4,
+                "condition": ["新品", "新品", "二手", "二手"],
+                "price_usd": [Decimal("29999.99"), Decimal("28500"), Decimal("24000"), Decimal("23100.5")],
+            }
+        ),
     }
 
 

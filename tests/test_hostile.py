@@ -1,5 +1,6 @@
 """Hostile strings in every field a data file can hold: the site builds, shows them as literal
-text everywhere (pages, charts, tooltips, search results, feed) and runs none of them."""
+text everywhere (pages, charts, tooltips, search results, feed) and runs none of them; script link
+targets, however encoded, in every Markdown link form of a highlight body, reach no page or feed."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import watched_page
-from helpers import HOSTILE, PAYLOADS, built_for_browser, hostile_data, serving
+from test_markup import browser_scheme, unsafe_targets
+
+from helpers import HOSTILE, PAYLOADS, SAFE_URLS, SCRIPT_URLS, built_for_browser, hostile_data, serving
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +45,38 @@ def test_issue_page_shows_each_string_literally(browser, hostile_site):
     origin, _ = hostile_site
     with watched_page(browser, origin) as page:
         page.goto(origin + "issues/2024-12-11/")
-        page.wait_for_function("[...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered === 'true')")
+        page.wait_for_function(
+            "[...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered === 'true')"
+        )
         text = page.inner_text("article")
-        for where in ("测试周报", "要点一", "国产算力链", "测试作者", "算力股价本周复盘", "来源", "注", "风险", "报告",
-                      "更正", "英伟达"):
+        for where in (
+            "测试周报",
+            "要点一",
+            "国产算力链",
+            "测试作者",
+            "算力股价本周复盘",
+            "来源",
+            "注",
+            "风险",
+            "报告",
+            "更正",
+            "英伟达",
+        ):
             assert where + HOSTILE in text, where
         assert HOSTILE + "\t" + HOSTILE in text  # the table exhibit's cells
         # the highlight body is Markdown: its formatting renders, its HTML shows as text, its javascript: link is dead
         prose = page.inner_text("article .suanli-prose")
         assert PAYLOADS[0] in prose and PAYLOADS[1] in prose and "粗体" in page.inner_text(".suanli-prose strong")
-        assert page.locator(".suanli-prose a").get_attribute("href") is None
+        assert page.locator(".suanli-prose").first.locator("a").evaluate_all("as => as.map(a => a.href)") == ["", ""]
         assert page.title().startswith("测试周报" + HOSTILE)
         # the chart's tooltip, built from the CSV, shows the name as text
         page.hover(".suanli-chart[data-kind=stocks] g.mark-rect path >> nth=0")
         page.locator(".suanli-tooltip").wait_for(state="visible")
         assert "英伟达" + HOSTILE in page.inner_text(".suanli-tooltip")
         # and the traffic chart's legend draws the site name as SVG text
-        legend = page.eval_on_selector_all(".suanli-chart[data-kind=traffic] .role-legend-label text",
-                                           "ts => ts.map(t => t.textContent)")
+        legend = page.eval_on_selector_all(
+            ".suanli-chart[data-kind=traffic] .role-legend-label text", "ts => ts.map(t => t.textContent)"
+        )
         assert legend and legend[0].startswith(PAYLOADS[0][:10])
         assert page.evaluate("window.__pwned") is None
         assert page.problems == []
@@ -85,7 +101,7 @@ def test_company_pages_and_index_show_names_and_aliases_literally(hostile_site):
     assert soup.h1.get_text().startswith("英伟达" + HOSTILE)
     assert "辉达" + HOSTILE in soup.select_one(".suanli-meta").get_text()
     index = BeautifulSoup((site / "companies/index.html").read_text(encoding="utf-8"), "lxml")
-    row = index.select_one('#company-index tr[data-sector]')
+    row = index.select_one("#company-index tr[data-sector]")
     assert ("英伟达" + HOSTILE).lower() in row["data-search"]
     assert not index.select("article img, article script")
 
@@ -96,4 +112,49 @@ def test_feed_carries_the_strings_as_text(hostile_site):
     assert item.findtext("title") == "2024-12-11 测试周报" + HOSTILE
     description = BeautifulSoup(item.findtext("description"), "lxml")  # what a feed reader renders
     assert "要点一" + HOSTILE in description.get_text() and "更正" + HOSTILE in description.get_text()
-    assert not description.select("img, script") and not description.select('a[href^="javascript"]')
+    assert not description.select("img[onerror], img[src], script") and not description.select('a[href^="javascript"]')
+
+
+def test_no_page_or_feed_carries_a_script_target(hostile_site):
+    _, site = hostile_site
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 12
+    for path in pages:
+        assert unsafe_targets(path.read_text(encoding="utf-8")) == [], path
+    # the check sees the highlights' links: their safe targets are there, every script one is gone
+    issue = BeautifulSoup((site / "issues/2024-12-11/index.html").read_text(encoding="utf-8"), "lxml")
+    links = issue.select(".suanli-prose a")
+    assert len(links) > 3 * len(SCRIPT_URLS) and issue.select(".suanli-prose img:not([src])")
+    # what keeps a scheme: the safe targets in three link forms, and as autolinks
+    safe = sorted(url for url in SAFE_URLS[:3] for _ in range(4))  # https, HTTP and mailto
+    assert sorted(a["href"] for a in links if a.has_attr("href") and browser_scheme(a["href"])) == safe
+    assert [a.get("href") for a in links].count("#highlights") == 3  # and relative ones
+    assert {" ".join(a["rel"]) for a in links} == {"noopener noreferrer"}
+    # the feed: the XML parsed, then each description parsed as the HTML a feed reader renders
+    items = ET.parse(site / "feed.xml").getroot().findall("channel/item")
+    assert items
+    for item in items:
+        description = BeautifulSoup(item.findtext("description"), "lxml")
+        assert unsafe_targets(description) == []
+        assert len(description.select("a")) == len(links)
+        assert sorted(a["href"] for a in description.select("a[href]") if browser_scheme(a["href"])) == safe
+
+
+def test_clicking_every_highlight_link_runs_nothing(browser, hostile_site):
+    origin, _ = hostile_site
+    url = origin + "issues/2024-12-11/"
+    with watched_page(browser, origin) as page:
+        page.goto(url)
+        page.wait_for_load_state("load")
+        # from now on nothing leaves the page: a followed link's (or instant navigation's) request is cancelled
+        page.route("**/*", lambda route: route.abort("aborted"))
+        links = page.locator("article .suanli-prose a")
+        assert links.count() > 3 * len(SCRIPT_URLS)
+        clicked = []
+        for i in range(links.count()):
+            clicked.append(links.nth(i).inner_text())
+            links.nth(i).click()
+            assert page.evaluate("window.__pwned") is None, clicked[-2:]  # a javascript: URL runs just after its click
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__pwned") is None
+        assert page.url.split("#")[0] == url

@@ -15,10 +15,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
-from helpers import SHIPPED_DATA, build
-from suanli.demo import write_demo
 from test_build import shown_number
+
+from helpers import REAL_DATA, build
+from suanli.demo import write_demo
 
 SITE_URL = "http://127.0.0.1:8000/"
 
@@ -34,7 +34,7 @@ def parse(path: Path) -> BeautifulSoup:
 def internal_target(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
     """The file and fragment an internal link points at, or None for links that leave the site."""
     if href.startswith(SITE_URL):
-        href = "/" + href[len(SITE_URL):]
+        href = "/" + href[len(SITE_URL) :]
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return None  # mailto:, other sites
@@ -68,28 +68,37 @@ def broken_links(site: Path) -> list[str]:
     return broken
 
 
-def test_no_broken_links_in_the_shipped_site(shipped_site):
-    assert broken_links(shipped_site) == []
+def test_no_broken_links_in_the_real_site(real_site):
+    assert broken_links(real_site) == []
 
 
 def test_no_broken_links_in_the_demo_site(demo_site):
     assert broken_links(demo_site) == []
 
 
-def test_the_link_walker_finds_a_broken_link(shipped_site, tmp_path):
+def test_the_link_walker_finds_a_broken_link(real_site, tmp_path):
     page = tmp_path / "site/index.html"
     page.parent.mkdir()
-    page.write_text('<a href="issues/nowhere/">x</a><a href="#missing">y</a><a href="mailto:a@b.c">z</a>', encoding="utf-8")
-    assert broken_links(tmp_path / "site") == ["index.html: issues/nowhere/ (no such file)", "index.html: #missing (no such anchor)"]
+    page.write_text(
+        '<a href="issues/nowhere/">x</a><a href="#missing">y</a><a href="mailto:a@b.c">z</a>', encoding="utf-8"
+    )
+    assert broken_links(tmp_path / "site") == [
+        "index.html: issues/nowhere/ (no such file)",
+        "index.html: #missing (no such anchor)",
+    ]
 
 
-def test_two_builds_are_byte_identical(demo_data, tmp_path, monkeypatch):
-    # Every file is compared; none is exempt. SOURCE_DATE_EPOCH fixes sitemap.xml's <lastmod>, which is
-    # otherwise the day of the build (deploys set it to the commit time).
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733875200")
+def test_two_clean_builds_under_different_hash_seeds_are_byte_identical(demo_data, tmp_path):
+    # Every file is compared; none is exempt. The cache is off, so both builds run the whole generator (a
+    # shared cache would hand the second build the first one's output), and the hash seeds differ, so any
+    # output that follows set or dict-of-str iteration order shows. SOURCE_DATE_EPOCH fixes sitemap.xml's
+    # <lastmod>, which is otherwise the day of the build (deploys set it to the commit time).
     first, second = tmp_path / "one", tmp_path / "two"
-    assert build(demo_data, first).returncode == 0
-    assert build(demo_data, second).returncode == 0
+    for site, seed in ((first, "1"), (second, "2024")):
+        result = build(
+            demo_data, site, env={"SUANLI_CACHE": "off", "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1733875200"}
+        )
+        assert result.returncode == 0, result.stderr
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     match, mismatch, errors = filecmp.cmpfiles(first, second, [str(f) for f in files], shallow=False)
@@ -143,8 +152,13 @@ def assert_nothing_lost(data: Path, site: Path) -> None:
         for expected in issue_texts(issue):
             assert str(expected) in text, (folder.name, expected)
         for row in read_csv(folder / "stocks.csv"):
-            for cell in (row["ticker"], shown_number(row["market_cap"], False), shown_number(row["week_pct"], True),
-                         shown_number(row["month_pct"], True), shown_number(row["ytd_pct"], True)):
+            for cell in (
+                row["ticker"],
+                shown_number(row["market_cap"], False),
+                shown_number(row["week_pct"], True),
+                shown_number(row["month_pct"], True),
+                shown_number(row["ytd_pct"], True),
+            ):
                 assert cell in text, (folder.name, cell)
         soup = parse(page)
         for exhibit in issue["exhibits"]:
@@ -155,17 +169,27 @@ def assert_nothing_lost(data: Path, site: Path) -> None:
             elif exhibit["kind"] in series:
                 # a series exhibit shows its rows as the chart and as the table the browser builds, both from
                 # the CSV the page links (test_browser checks the table against that CSV)
-                link = soup.select_one(f'.suanli-chart[data-kind="{exhibit["kind"]}"][data-csv="exhibit-{exhibit["number"]}.csv"]')
+                link = soup.select_one(
+                    f'.suanli-chart[data-kind="{exhibit["kind"]}"][data-csv="exhibit-{exhibit["number"]}.csv"]'
+                )
                 assert link is not None, (folder.name, exhibit["number"])
                 shown = {tuple(r.values()) for r in read_csv(page.parent / link["data-csv"])}
                 rows = [r for r in series[exhibit["kind"]] if _as_of(exhibit, r, folder.name)]
                 assert rows, (folder.name, exhibit["number"])
                 for row in rows:
-                    assert any(all(v in line for v in series_shown(exhibit["kind"], row)) for line in shown), (folder.name, row)
+                    assert any(all(v in line for v in series_shown(exhibit["kind"], row)) for line in shown), (
+                        folder.name,
+                        row,
+                    )
     for company in companies:
         text = text_of(site / "companies" / company["ticker"].lower().replace(".", "-") / "index.html")
-        for value in (company["name"], company["ticker"], company["sector"], company.get("name_en", ""),
-                      *company.get("aliases", [])):
+        for value in (
+            company["name"],
+            company["ticker"],
+            company["sector"],
+            company.get("name_en", ""),
+            *company.get("aliases", []),
+        ):
             assert str(value) in text, (company["ticker"], value)
     sectors = {}
     for company in companies:
@@ -211,9 +235,9 @@ def assert_everything_reachable(data: Path, site: Path) -> None:
         assert f"companies/{company['ticker'].lower().replace('.', '-')}" in pages
 
 
-def test_nothing_lost_in_the_shipped_site(shipped_site):
-    assert_nothing_lost(SHIPPED_DATA, shipped_site)
-    assert_everything_reachable(SHIPPED_DATA, shipped_site)
+def test_nothing_lost_in_the_real_site(real_site):
+    assert_nothing_lost(REAL_DATA, real_site)
+    assert_everything_reachable(REAL_DATA, real_site)
 
 
 @pytest.mark.parametrize("weeks", [1, 6, 20])
@@ -227,11 +251,17 @@ def test_nothing_lost_in_demo_sites_of_several_sizes(tmp_path, weeks):
     assert_everything_reachable(data, site)
 
 
-def test_search_index_holds_prose_and_names_not_numbers_or_chart_data(shipped_site):
-    index = json.loads((shipped_site / "search/search_index.json").read_text(encoding="utf-8"))
+def test_search_index_holds_prose_and_names_not_numbers_or_chart_data(real_site):
+    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
     text = " ".join(d["title"] + " " + d["text"] for d in index["docs"])
     for number in ("172.82%", "298.96%", "-16.17%", "132.29%"):  # 本月/本年 cells of the stock tables, in no prose
         assert number not in text
     assert "exhibit-1.csv" not in text and "suanli-chart" not in text
-    for kept in ("英伟达", "NVDA.O", "辉达", "本周美股普遍低迷", "Densing"):  # names, tickers, aliases and prose stay in
+    for kept in (
+        "英伟达",
+        "NVDA.O",
+        "辉达",
+        "本周美股普遍低迷",
+        "Densing",
+    ):  # names, tickers, aliases and prose stay in
         assert kept in text.replace("\u200b", ""), kept

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import altair as alt
@@ -41,31 +41,66 @@ class Palette:
 
 
 PALETTES = {
-    "light": Palette(up="#d7263d", down="#1a9850", flat="#888888", text="#333333", muted="#666666",
-                     grid="#e6e6e6", series=("#3f6fb5", "#e07b39", "#6a9f3b", "#9a5fb5", "#c9a227", "#3aa6a0",
-                                             "#d0589a", "#7f7f7f"), new="#2f6fdf", used="#d7263d"),
-    "dark": Palette(up="#ff5c6c", down="#3ccf7e", flat="#aaaaaa", text="#e2e4e9", muted="#a9adb8",
-                    grid="#3a3d4a", series=("#7aa7ff", "#ffa05c", "#9bd46a", "#c89bff", "#f0cf5a", "#5fd6cf",
-                                            "#ff8cc6", "#bdbdbd"), new="#6ea1ff", used="#ff5c6c"),
+    "light": Palette(
+        up="#d7263d",
+        down="#1a9850",
+        flat="#888888",
+        text="#333333",
+        muted="#666666",
+        grid="#e6e6e6",
+        series=("#3f6fb5", "#e07b39", "#6a9f3b", "#9a5fb5", "#c9a227", "#3aa6a0", "#d0589a", "#7f7f7f"),
+        new="#2f6fdf",
+        used="#d7263d",
+    ),
+    "dark": Palette(
+        up="#ff5c6c",
+        down="#3ccf7e",
+        flat="#aaaaaa",
+        text="#e2e4e9",
+        muted="#a9adb8",
+        grid="#3a3d4a",
+        series=("#7aa7ff", "#ffa05c", "#9bd46a", "#c89bff", "#f0cf5a", "#5fd6cf", "#ff8cc6", "#bdbdbd"),
+        new="#6ea1ff",
+        used="#ff5c6c",
+    ),
 }
 
 # How each kind's CSV columns are typed when the browser parses the exhibit's CSV.
 CSV_PARSE = {
-    "stocks": {"order": "number", "market_cap": "number", "week_pct": "number", "month_pct": "number",
-               "ytd_pct": "number"},
+    "stocks": {
+        "order": "number",
+        "market_cap": "number",
+        "week_pct": "number",
+        "month_pct": "number",
+        "ytd_pct": "number",
+    },
     "traffic": {"week_start": "date:'%Y-%m-%d'", "week_end": "date:'%Y-%m-%d'", "visits": "number"},
     "downloads": {"month": "date:'%Y-%m'", "downloads": "number", "partial": "boolean"},
     "gpu_prices": {"date": "date:'%Y-%m-%d'", "price_usd": "number"},
-    "company_cap": {"date": "date:'%Y-%m-%d'", "market_cap": "number", "week_pct": "number", "month_pct": "number",
-                    "ytd_pct": "number"},
-    "company_week": {"date": "date:'%Y-%m-%d'", "market_cap": "number", "week_pct": "number", "month_pct": "number",
-                     "ytd_pct": "number"},
+    "company_cap": {
+        "date": "date:'%Y-%m-%d'",
+        "market_cap": "number",
+        "week_pct": "number",
+        "month_pct": "number",
+        "ytd_pct": "number",
+    },
+    "company_week": {
+        "date": "date:'%Y-%m-%d'",
+        "market_cap": "number",
+        "week_pct": "number",
+        "month_pct": "number",
+        "ytd_pct": "number",
+    },
     "sector_week": {"date": "date:'%Y-%m-%d'", "median_week_pct": "number", "companies": "number"},
 }
 
 Data = pd.DataFrame | alt.UrlData
 
 MEASURES = {"week_pct": "本周", "month_pct": "本月", "ytd_pct": "本年"}
+
+
+# What the chart functions return (altair types `.properties()` on a layer as "layer or facet").
+TopLevelChart = alt.Chart | alt.LayerChart | alt.FacetChart
 
 
 def _data(data: Data) -> Data:
@@ -75,162 +110,274 @@ def _data(data: Data) -> Data:
     return data
 
 
-def stocks(data: Data, palette: Palette = PALETTES["light"]) -> alt.FacetChart:
+def stocks(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
     """图表1: each company's 涨跌幅 as a bar, grouped by sector; 本周/本月/本年 chosen by the reader."""
-    measure = alt.param(name="measure", value="week_pct",
-                        bind=alt.binding_radio(options=list(MEASURES), labels=list(MEASURES.values()),
-                                               name="涨跌幅区间 "))
+    measure = alt.param(
+        name="measure",
+        value="week_pct",
+        bind=alt.binding_radio(options=list(MEASURES), labels=list(MEASURES.values()), name="涨跌幅区间 "),
+    )
     sign = alt.Color(
-        "direction:N", legend=None,
+        "direction:N",
+        legend=None,
         scale=alt.Scale(domain=["上涨", "下跌", "持平"], range=[palette.up, palette.down, palette.flat]),
     )
     tooltip = [
-        alt.Tooltip("name:N", title="公司"), alt.Tooltip("ticker:N", title="代码"),
-        alt.Tooltip("sector:N", title="板块"), alt.Tooltip("market_cap:Q", title="市值", format=","),
-        alt.Tooltip("unit:N", title="单位"), alt.Tooltip("week_pct:Q", title="本周涨跌幅 (%)", format=","),
+        alt.Tooltip("name:N", title="公司"),
+        alt.Tooltip("ticker:N", title="代码"),
+        alt.Tooltip("sector:N", title="板块"),
+        alt.Tooltip("market_cap:Q", title="市值", format=","),
+        alt.Tooltip("unit:N", title="单位"),
+        alt.Tooltip("week_pct:Q", title="本周涨跌幅 (%)", format=","),
         alt.Tooltip("month_pct:Q", title="本月涨跌幅 (%)", format=","),
         alt.Tooltip("ytd_pct:Q", title="本年涨跌幅 (%)", format=","),
     ]
-    y = alt.Y("name:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
-              axis=alt.Axis(labelLimit=120))
-    base = alt.Chart().transform_calculate(
-        value=f"datum[{measure.name}]",
-    ).transform_calculate(
-        direction="datum.value > 0 ? '上涨' : datum.value < 0 ? '下跌' : '持平'",
-        label="format(datum.value, ',') + '%'",
+    y = alt.Y("name:N", sort=alt.EncodingSortField(field="order", op="min"), title=None, axis=alt.Axis(labelLimit=120))
+    base = (
+        alt.Chart()
+        .transform_calculate(
+            value=f"datum[{measure.name}]",
+        )
+        .transform_calculate(
+            direction="datum.value > 0 ? '上涨' : datum.value < 0 ? '下跌' : '持平'",
+            label="format(datum.value, ',') + '%'",
+        )
     )
     bars = base.mark_bar(height={"band": 0.75}).encode(
-        x=alt.X("value:Q", title="涨跌幅 (%)", axis=alt.Axis(format=",f", grid=True),
-                scale=alt.Scale(padding=56)),  # room for the value labels at both ends
-        y=y, color=sign, tooltip=tooltip,
+        x=alt.X(
+            "value:Q", title="涨跌幅 (%)", axis=alt.Axis(format=",f", grid=True), scale=alt.Scale(padding=56)
+        ),  # room for the value labels at both ends
+        y=y,
+        color=sign,
+        tooltip=tooltip,
     )
-    labels = base.mark_text(align="left", baseline="middle", dx=3, fontSize=10).encode(
-        x=alt.X("value:Q"), y=y, text="label:N", color=sign, tooltip=tooltip,
-    ).transform_filter("datum.value >= 0")
-    labels_neg = base.mark_text(align="right", baseline="middle", dx=-3, fontSize=10).encode(
-        x=alt.X("value:Q"), y=y, text="label:N", color=sign, tooltip=tooltip,
-    ).transform_filter("datum.value < 0")
-    return alt.layer(bars, labels, labels_neg, data=_data(data)).add_params(measure).properties(
-        width="container", height=alt.Step(18),
-    ).facet(
-        row=alt.Row("sector:N", title=None, sort=alt.EncodingSortField(field="order", op="min"),
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelFontWeight="bold",
-                                      labelPadding=4, labelOrient="top")),
-        spacing=8,
-    ).resolve_scale(y="independent")
+    labels = (
+        base.mark_text(align="left", baseline="middle", dx=3, fontSize=10)
+        .encode(
+            x=alt.X("value:Q"),
+            y=y,
+            text="label:N",
+            color=sign,
+            tooltip=tooltip,
+        )
+        .transform_filter("datum.value >= 0")
+    )
+    labels_neg = (
+        base.mark_text(align="right", baseline="middle", dx=-3, fontSize=10)
+        .encode(
+            x=alt.X("value:Q"),
+            y=y,
+            text="label:N",
+            color=sign,
+            tooltip=tooltip,
+        )
+        .transform_filter("datum.value < 0")
+    )
+    return (
+        alt.layer(bars, labels, labels_neg, data=_data(data))
+        .add_params(measure)
+        .properties(
+            width="container",
+            height=alt.Step(18),
+        )
+        .facet(
+            row=alt.Row(
+                "sector:N",
+                title=None,
+                sort=alt.EncodingSortField(field="order", op="min"),
+                header=alt.Header(
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelFontWeight="bold",
+                    labelPadding=4,
+                    labelOrient="top",
+                ),
+            ),
+            spacing=8,
+        )
+        .resolve_scale(y="independent")
+    )
 
 
-def traffic(data: Data, palette: Palette = PALETTES["light"]) -> alt.LayerChart:
+def traffic(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
     """图表2-5: weekly visits per site; click a legend entry to pick out one site."""
     pick = alt.selection_point(fields=["site"], bind="legend")
     base = alt.Chart(_data(data)).encode(
         x=alt.X("week_end:T", title="周 (截至)", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
         y=alt.Y("visits:Q", title="访问量 (万次)", axis=alt.Axis(format=",f")),
         color=alt.Color("site:N", title="网站", scale=alt.Scale(range=list(palette.series))),
-        tooltip=[alt.Tooltip("site:N", title="网站"), alt.Tooltip("week_start:T", title="周起", format="%Y-%m-%d"),
-                 alt.Tooltip("week_end:T", title="周止", format="%Y-%m-%d"),
-                 alt.Tooltip("visits:Q", title="访问量 (万次)", format=",")],
+        tooltip=[
+            alt.Tooltip("site:N", title="网站"),
+            alt.Tooltip("week_start:T", title="周起", format="%Y-%m-%d"),
+            alt.Tooltip("week_end:T", title="周止", format="%Y-%m-%d"),
+            alt.Tooltip("visits:Q", title="访问量 (万次)", format=","),
+        ],
         opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
     )
-    return alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=28)).add_params(
-        pick).properties(width="container", height=300)
+    return (
+        alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=28))
+        .add_params(pick)
+        .properties(width="container", height=300)
+    )
 
 
-def downloads(data: Data, palette: Palette = PALETTES["light"]) -> alt.LayerChart:
+def downloads(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
     """图表6: monthly app downloads; a month not yet complete is drawn hollow and says so."""
     pick = alt.selection_point(fields=["app"], bind="legend")
-    base = alt.Chart(_data(data)).transform_calculate(
-        status="datum.partial ? '非完全统计' : '完整月份'",
-    ).encode(
-        x=alt.X("month:T", timeUnit="yearmonth", title="月份", axis=alt.Axis(format="%Y-%m", labelAngle=0)),
-        y=alt.Y("downloads:Q", title="下载量 (万次)", axis=alt.Axis(format=",f")),
-        color=alt.Color("app:N", title="App", scale=alt.Scale(range=list(palette.series))),
-        tooltip=[alt.Tooltip("app:N", title="App"), alt.Tooltip("month:T", timeUnit="yearmonth", title="月份", format="%Y-%m"),
-                 alt.Tooltip("downloads:Q", title="下载量 (万次)", format=","), alt.Tooltip("status:N", title="统计")],
-        opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
+    base = (
+        alt.Chart(_data(data))
+        .transform_calculate(
+            status="datum.partial ? '非完全统计' : '完整月份'",
+        )
+        .encode(
+            x=alt.X("month:T", timeUnit="yearmonth", title="月份", axis=alt.Axis(format="%Y-%m", labelAngle=0)),
+            y=alt.Y("downloads:Q", title="下载量 (万次)", axis=alt.Axis(format=",f")),
+            color=alt.Color("app:N", title="App", scale=alt.Scale(range=list(palette.series))),
+            tooltip=[
+                alt.Tooltip("app:N", title="App"),
+                alt.Tooltip("month:T", timeUnit="yearmonth", title="月份", format="%Y-%m"),
+                alt.Tooltip("downloads:Q", title="下载量 (万次)", format=","),
+                alt.Tooltip("status:N", title="统计"),
+            ],
+            opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
+        )
     )
     line = base.mark_line(strokeWidth=2)
     points = base.mark_point(size=40, strokeWidth=2).encode(
         fill=alt.condition("datum.partial", alt.value("transparent"), alt.Color("app:N", legend=None)),
-        shape=alt.Shape("status:N", title="统计", scale=alt.Scale(domain=["完整月份", "非完全统计"],
-                                                                  range=["circle", "diamond"])),
+        shape=alt.Shape(
+            "status:N", title="统计", scale=alt.Scale(domain=["完整月份", "非完全统计"], range=["circle", "diamond"])
+        ),
     )
     return alt.layer(line, points).add_params(pick).properties(width="container", height=300)
 
 
-def gpu_prices(data: Data, palette: Palette = PALETTES["light"]) -> alt.LayerChart:
+def gpu_prices(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
     """图表7-8: street price of one GPU, new and used (the report's blue and red)."""
     base = alt.Chart(_data(data)).encode(
         x=alt.X("date:T", title="日期", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
         y=alt.Y("price_usd:Q", title="价格 (美元)", axis=alt.Axis(format="$,f"), scale=alt.Scale(zero=False)),
-        color=alt.Color("condition:N", title="成色",
-                        scale=alt.Scale(domain=["新品", "二手"], range=[palette.new, palette.used])),
-        tooltip=[alt.Tooltip("gpu:N", title="GPU"), alt.Tooltip("condition:N", title="成色"),
-                 alt.Tooltip("date:T", title="日期", format="%Y-%m-%d"),
-                 alt.Tooltip("price_usd:Q", title="价格 (美元)", format=",")],
+        color=alt.Color(
+            "condition:N", title="成色", scale=alt.Scale(domain=["新品", "二手"], range=[palette.new, palette.used])
+        ),
+        tooltip=[
+            alt.Tooltip("gpu:N", title="GPU"),
+            alt.Tooltip("condition:N", title="成色"),
+            alt.Tooltip("date:T", title="日期", format="%Y-%m-%d"),
+            alt.Tooltip("price_usd:Q", title="价格 (美元)", format=","),
+        ],
     )
-    return alt.layer(base.mark_line(strokeWidth=2, interpolate="step-after"),
-                     base.mark_point(filled=True, size=24)).properties(width="container", height=280)
+    return alt.layer(
+        base.mark_line(strokeWidth=2, interpolate="step-after"), base.mark_point(filled=True, size=24)
+    ).properties(width="container", height=280)
 
 
 def _change_bars(data: Data, field: str, title: str, palette: Palette, tooltip: list) -> alt.Chart:
     """Bars of a 涨跌幅 per issue date: red above zero, green below (Chinese market convention)."""
-    return alt.Chart(_data(data)).transform_calculate(
-        direction=f"datum.{field} > 0 ? '上涨' : datum.{field} < 0 ? '下跌' : '持平'",
-    ).mark_bar().encode(
-        x=alt.X("date:T", title="期次", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
-        y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=",f")),
-        color=alt.Color("direction:N", legend=None,
-                        scale=alt.Scale(domain=["上涨", "下跌", "持平"], range=[palette.up, palette.down, palette.flat])),
-        tooltip=tooltip,
-    ).properties(width="container", height=220)
+    return (
+        alt.Chart(_data(data))
+        .transform_calculate(
+            direction=f"datum.{field} > 0 ? '上涨' : datum.{field} < 0 ? '下跌' : '持平'",
+        )
+        .mark_bar()
+        .encode(
+            x=alt.X("date:T", title="期次", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
+            y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=",f")),
+            color=alt.Color(
+                "direction:N",
+                legend=None,
+                scale=alt.Scale(domain=["上涨", "下跌", "持平"], range=[palette.up, palette.down, palette.flat]),
+            ),
+            tooltip=tooltip,
+        )
+        .properties(width="container", height=220)
+    )
 
 
-def company_cap(data: Data, palette: Palette = PALETTES["light"]) -> alt.LayerChart:
+def company_cap(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
     """A company page: its market cap in each issue's stock table."""
     base = alt.Chart(_data(data)).encode(
         x=alt.X("date:T", title="期次", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
         y=alt.Y("market_cap:Q", title="市值 (亿)", axis=alt.Axis(format=",f"), scale=alt.Scale(zero=False)),
         color=alt.Color("unit:N", title="单位", scale=alt.Scale(range=list(palette.series))),
-        tooltip=[alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
-                 alt.Tooltip("market_cap:Q", title="市值", format=","), alt.Tooltip("unit:N", title="单位")],
+        tooltip=[
+            alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
+            alt.Tooltip("market_cap:Q", title="市值", format=","),
+            alt.Tooltip("unit:N", title="单位"),
+        ],
     )
     return alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=24)).properties(
-        width="container", height=240)
+        width="container", height=240
+    )
 
 
-def company_week(data: Data, palette: Palette = PALETTES["light"]) -> alt.Chart:
+def company_week(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
     """A company page: its 本周涨跌幅 in each issue."""
-    return _change_bars(data, "week_pct", "本周涨跌幅 (%)", palette, [
-        alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
-        alt.Tooltip("week_pct:Q", title="本周涨跌幅 (%)", format=","),
-        alt.Tooltip("month_pct:Q", title="本月涨跌幅 (%)", format=","),
-        alt.Tooltip("ytd_pct:Q", title="本年涨跌幅 (%)", format=",")])
+    return _change_bars(
+        data,
+        "week_pct",
+        "本周涨跌幅 (%)",
+        palette,
+        [
+            alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
+            alt.Tooltip("week_pct:Q", title="本周涨跌幅 (%)", format=","),
+            alt.Tooltip("month_pct:Q", title="本月涨跌幅 (%)", format=","),
+            alt.Tooltip("ytd_pct:Q", title="本年涨跌幅 (%)", format=","),
+        ],
+    )
 
 
-def sector_week(data: Data, palette: Palette = PALETTES["light"]) -> alt.Chart:
+def sector_week(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
     """A sector page: the median 本周涨跌幅 of its members in each issue."""
-    return _change_bars(data, "median_week_pct", "本周涨跌幅中位数 (%)", palette, [
-        alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
-        alt.Tooltip("median_week_pct:Q", title="本周涨跌幅中位数 (%)", format=","),
-        alt.Tooltip("companies:Q", title="成分股数")])
+    return _change_bars(
+        data,
+        "median_week_pct",
+        "本周涨跌幅中位数 (%)",
+        palette,
+        [
+            alt.Tooltip("date:T", title="期次", format="%Y-%m-%d"),
+            alt.Tooltip("median_week_pct:Q", title="本周涨跌幅中位数 (%)", format=","),
+            alt.Tooltip("companies:Q", title="成分股数"),
+        ],
+    )
 
 
-CHARTS = {"stocks": stocks, "traffic": traffic, "downloads": downloads, "gpu_prices": gpu_prices,
-          "company_cap": company_cap, "company_week": company_week, "sector_week": sector_week}
+CHARTS = {
+    "stocks": stocks,
+    "traffic": traffic,
+    "downloads": downloads,
+    "gpu_prices": gpu_prices,
+    "company_cap": company_cap,
+    "company_week": company_week,
+    "sector_week": sector_week,
+}
 
 
 def theme_config(palette: Palette) -> dict:
     font = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
-    axis = {"labelColor": palette.muted, "titleColor": palette.text, "gridColor": palette.grid,
-            "domainColor": palette.grid, "tickColor": palette.grid, "labelFont": font, "titleFont": font}
+    axis = {
+        "labelColor": palette.muted,
+        "titleColor": palette.text,
+        "gridColor": palette.grid,
+        "domainColor": palette.grid,
+        "tickColor": palette.grid,
+        "labelFont": font,
+        "titleFont": font,
+    }
     return {
         "background": None,
         "font": font,
         "view": {"stroke": None},
         "axis": axis,
-        "legend": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": font, "titleFont": font,
-                   "orient": "bottom", "direction": "horizontal"},
+        "legend": {
+            "labelColor": palette.text,
+            "titleColor": palette.text,
+            "labelFont": font,
+            "titleFont": font,
+            "orient": "bottom",
+            "direction": "horizontal",
+        },
         "header": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": font},
         "text": {"font": font},
         "locale": {
@@ -239,14 +386,14 @@ def theme_config(palette: Palette) -> dict:
     }
 
 
-def vega_lite_spec(chart: alt.TopLevelMixin, palette: Palette) -> dict:
+def vega_lite_spec(chart: TopLevelChart, palette: Palette) -> dict:
     spec = chart.to_dict()
     spec["config"] = theme_config(palette)
     spec.pop("$schema", None)
     return spec
 
 
-@lru_cache(maxsize=None)
+@cache
 def template(kind: str, theme: str) -> str:
     """The Vega spec of one chart kind in one palette, as JSON text, with the
     data source left as a placeholder for the exhibit's CSV. Built once."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
+import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -20,9 +21,7 @@ from .published import GitError, check_published_against
 from .scaffold import ScaffoldError, scaffold_issue
 
 
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
+def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -31,8 +30,11 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 def github_annotation(error: DataError) -> str:
     """A GitHub Actions workflow command, so the error shows on the changed line of a pull request."""
+
     def prop(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        return (
+            text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        )
 
     def data(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -41,7 +43,7 @@ def github_annotation(error: DataError) -> str:
     return f"::error {where},title={prop(f'suanli {error.code}')}::{data(str(error))}"
 
 
-def _fail(exc: DataErrors, github: bool = False) -> None:
+def _fail(exc: DataErrors, github: bool = False) -> NoReturn:
     click.echo(exc.report(), err=True)
     if github:
         for error in exc.errors:
@@ -54,11 +56,16 @@ def main() -> None:
     pass
 
 
-@main.command(help="Check a data folder (default: $SUANLI_DATA or data/) against the data contract; "
-                   "report every problem at once, exit 1 on any.")
+@main.command(
+    help="Check a data folder (default: $SUANLI_DATA or data/) against the data contract; "
+    "report every problem at once, exit 1 on any."
+)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-@click.option("--github/--no-github", default=os.environ.get("GITHUB_ACTIONS") == "true",
-              help="Also print each error as a GitHub Actions annotation (default: on under GitHub Actions).")
+@click.option(
+    "--github/--no-github",
+    default=os.environ.get("GITHUB_ACTIONS") == "true",
+    help="Also print each error as a GitHub Actions annotation (default: on under GitHub Actions).",
+)
 def validate(directory: Path | None, github: bool) -> None:
     folder = directory or data_dir()
     try:
@@ -66,28 +73,38 @@ def validate(directory: Path | None, github: bool) -> None:
     except DataErrors as exc:
         _fail(exc, github)
     companies = len(dataset.registry.companies)
-    click.echo(f"{folder}: OK, {len(dataset.issues)} issue(s), {companies} companies, "
-               f"latest {dataset.latest.slug}" + (" (示例数据 / synthetic)" if dataset.synthetic else ""))
+    click.echo(
+        f"{folder}: OK, {len(dataset.issues)} issue(s), {companies} companies, "
+        f"latest {dataset.latest.slug}" + (" (示例数据 / synthetic)" if dataset.synthetic else "")
+    )
 
 
-@main.command(help="Scaffold the next issue from the latest one (default date: a week after it). "
-                   "Never overwrites an existing issue.")
+@main.command(
+    help="Scaffold the next issue from the latest one (default date: a week after it). "
+    "Never overwrites an existing issue."
+)
 @click.argument("date", required=False)
-@click.option("--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/).")
+@click.option(
+    "--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/)."
+)
 def new(date: str | None, directory: Path | None) -> None:
     folder = directory or data_dir()
-    when = _date(date, "DATE")
+    when = _date(date, "DATE") if date is not None else None
     if when is not None and (folder / "issues" / when.isoformat()).exists():
-        raise click.ClickException(f"{folder / 'issues' / when.isoformat()} already exists; "
-                                   "`suanli new` never overwrites an issue")
+        raise click.ClickException(
+            f"{folder / 'issues' / when.isoformat()} already exists; `suanli new` never overwrites an issue"
+        )
     try:
         written = scaffold_issue(load_dataset(folder), folder, when)
     except DataErrors as exc:
         _fail(exc)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{written[0].parent}: scaffolded " + ", ".join(p.name for p in written) +
-               ". Fill in the title, highlights and numbers; `suanli validate` lists what is still empty.")
+    click.echo(
+        f"{written[0].parent}: scaffolded "
+        + ", ".join(p.name for p in written)
+        + ". Fill in the title, highlights and numbers; `suanli validate` lists what is still empty."
+    )
 
 
 @main.group(name="import", help="Import an export from Wind or iFinD into an issue.")
@@ -95,11 +112,15 @@ def import_() -> None:
     pass
 
 
-@import_.command(name="stocks", help="Turn a Wind/iFinD export (.xlsx, or .csv in UTF-8, UTF-8 with BOM or GBK) "
-                                     "into issues/DATE/stocks.csv.")
+@import_.command(
+    name="stocks",
+    help="Turn a Wind/iFinD export (.xlsx, or .csv in UTF-8, UTF-8 with BOM or GBK) into issues/DATE/stocks.csv.",
+)
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("--issue", "issue_date", required=True, help="The issue's date (its folder must exist: `suanli new`).")
-@click.option("--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/).")
+@click.option(
+    "--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/)."
+)
 def import_stocks_command(export: Path, issue_date: str, directory: Path | None) -> None:
     folder = directory or data_dir()
     date = _date(issue_date, "--issue")
@@ -118,12 +139,17 @@ def import_stocks_command(export: Path, issue_date: str, directory: Path | None)
     click.echo(f"{issue_dir / 'stocks.csv'}: wrote {text.count(chr(10)) - 1} rows from {export}.")
 
 
-@main.command(name="check-published", help="Fail when an issue that exists at git revision BASE changed "
-                                           "without a new revisions: entry.")
+@main.command(
+    name="check-published",
+    help="Fail when an issue that exists at git revision BASE changed without a new revisions: entry.",
+)
 @click.argument("base")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-@click.option("--github/--no-github", default=os.environ.get("GITHUB_ACTIONS") == "true",
-              help="Also print each error as a GitHub Actions annotation.")
+@click.option(
+    "--github/--no-github",
+    default=os.environ.get("GITHUB_ACTIONS") == "true",
+    help="Also print each error as a GitHub Actions annotation.",
+)
 def check_published_command(base: str, directory: Path | None, github: bool) -> None:
     folder = directory or data_dir()
     try:
@@ -135,17 +161,27 @@ def check_published_command(base: str, directory: Path | None, github: bool) -> 
     click.echo(f"{folder}: no published issue changed without a revision since {base}.")
 
 
-@main.command(help="Preview the site at http://127.0.0.1:PORT/, rebuilding when data/, gen/ or the pages change. "
-                   "A data error is shown here and the last good site stays up.")
+@main.command(
+    help="Preview the site at http://127.0.0.1:PORT/, rebuilding when the data folder, gen/ or the pages "
+    "change. A data error is shown here and the last good site stays up. Stops on Ctrl-C or SIGTERM."
+)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(port: int) -> None:
     if not Path("mkdocs.yml").is_file():
         raise click.ClickException("no mkdocs.yml here; run `suanli serve` from the repository's top folder")
-    folder = data_dir().resolve()
-    env = {**os.environ, "SUANLI_DATA": str(folder), "SUANLI_SITE_URL": f"http://127.0.0.1:{port}/"}
-    command = [sys.executable, "-m", "properdocs", "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}",
-               "-w", str(folder)]
-    sys.exit(subprocess.call(command, env=env))
+    os.environ["SUANLI_DATA"] = str(data_dir().resolve())
+    os.environ["SUANLI_SITE_URL"] = f"http://127.0.0.1:{port}/"
+    # In this process, not a child: a stop signal reaches the server itself. SIGTERM (an editor's stop
+    # button, a process manager) is handled like Ctrl-C, so the server closes its port and removes its
+    # temporary site folder; a rebuild in progress is interrupted rather than waited for.
+    signal.signal(signal.SIGTERM, _interrupt)
+    from properdocs.__main__ import cli as properdocs_cli  # its logging and mkdocs.* aliases, as `properdocs serve`
+
+    properdocs_cli.main(["serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"], prog_name="suanli serve")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command(help="Write a synthetic data folder (示例数据) for tests, screenshots and benchmarks.")

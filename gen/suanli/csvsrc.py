@@ -38,15 +38,23 @@ class CsvFile:
     rows: tuple[CsvRow, ...]
 
 
-def read_csv(path: Path, errors: Collector, required: tuple[str, ...] | None = None,
-             optional: tuple[str, ...] = ()) -> CsvFile | None:
+def read_csv(
+    path: Path, errors: Collector, required: tuple[str, ...] | None = None, optional: tuple[str, ...] = ()
+) -> CsvFile | None:
     """Rows of a CSV file. With `required`, the header must hold exactly those
     columns (plus any of `optional`), in any order."""
     text = read_text(path, errors)
     if text is None:
         return None
     if not text.strip():
-        errors.add("empty-file", path, None, "", "an empty file", "a header row" + (f" ({','.join(required)})" if required else ""))
+        errors.add(
+            "empty-file",
+            path,
+            None,
+            "",
+            "an empty file",
+            "a header row" + (f" ({','.join(required)})" if required else ""),
+        )
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
@@ -56,7 +64,9 @@ def read_csv(path: Path, errors: Collector, required: tuple[str, ...] | None = N
             records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
-        errors.add("csv-syntax", path, reader.line_num, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed")
+        errors.add(
+            "csv-syntax", path, reader.line_num, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed"
+        )
         return None
     # blank lines hold no data; skipping them drops nothing
     records = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
@@ -78,22 +88,36 @@ def read_csv(path: Path, errors: Collector, required: tuple[str, ...] | None = N
     if required is not None:
         for name in required:
             if name not in columns:
-                errors.add("missing-column", path, header_line, name, "no such column",
-                           "the columns " + ",".join(required))
+                errors.add(
+                    "missing-column", path, header_line, name, "no such column", "the columns " + ",".join(required)
+                )
                 ok = False
         for name in columns:
             if name and name not in required and name not in optional:
-                errors.add("unknown-column", path, header_line, name, f'the column "{name}"',
-                           "only the columns " + ",".join(required + optional))
+                errors.add(
+                    "unknown-column",
+                    path,
+                    header_line,
+                    name,
+                    f'the column "{name}"',
+                    "only the columns " + ",".join(required + optional),
+                )
                 ok = False
     if not ok:
         return None
     rows = []
     for line, cells in records[1:]:
         if len(cells) != len(columns):
-            errors.add("ragged-row", path, line, "", f"{len(cells)} cells", f"{len(columns)} cells, one per column of the header")
+            errors.add(
+                "ragged-row",
+                path,
+                line,
+                "",
+                f"{len(cells)} cells",
+                f"{len(columns)} cells, one per column of the header",
+            )
             continue
-        rows.append(CsvRow(line, {name: cell.strip() for name, cell in zip(columns, cells)}))
+        rows.append(CsvRow(line, {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}))
     return CsvFile(path, columns, header_line, tuple(rows))
 
 
@@ -126,10 +150,14 @@ class Cells:
             return None
         return value
 
-    def number(self, column: str, *, grouped: bool = False, percent: bool = False,
-               positive: bool = False) -> Decimal | None:
-        examples = {(True, False): "a number like 33079 or 33,079", (False, True): "a number like -5.17 or -5.17%",
-                    (False, False): "a number like 1234.5"}
+    def number(
+        self, column: str, *, grouped: bool = False, percent: bool = False, positive: bool = False
+    ) -> Decimal | None:
+        examples = {
+            (True, False): "a number like 33079 or 33,079",
+            (False, True): "a number like -5.17 or -5.17%",
+            (False, False): "a number like 1234.5",
+        }
         expected = examples[(grouped, percent)]
         if positive:
             expected = "a positive " + expected.removeprefix("a ")

@@ -62,15 +62,22 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
         path.write_text(content, encoding="utf-8")
         written.append(path)
 
-    write("site.yaml", "# Synthetic data made by `suanli demo`: every page of its site says 示例数据.\nsynthetic: true\n")
-    write("companies.yaml", "# 示例数据: the real registry's names; all numbers in this folder are synthetic.\n"
-          + yaml.safe_dump(companies, allow_unicode=True, sort_keys=False))
+    write(
+        "site.yaml", "# Synthetic data made by `suanli demo`: every page of its site says 示例数据.\nsynthetic: true\n"
+    )
+    write(
+        "companies.yaml",
+        "# 示例数据: the real registry's names; all numbers in this folder are synthetic.\n"
+        + yaml.safe_dump(companies, allow_unicode=True, sort_keys=False),
+    )
     write("series/traffic.csv", _traffic(rng, dates))
     write("series/downloads.csv", _downloads(rng, dates))
     write("series/gpu_prices.csv", _gpu_prices(rng, dates))
 
-    walks = {c["ticker"]: Walk(cap=rng.uniform(50, 3000) * (10 if c["ticker"].endswith((".O", ".N")) else 1),
-                               price=100.0) for c in companies}
+    walks = {
+        c["ticker"]: Walk(cap=rng.uniform(50, 3000) * (10 if c["ticker"].endswith((".O", ".N")) else 1), price=100.0)
+        for c in companies
+    }
     joins_at = len(dates) // 3
     year_open: dict[str, float] = {}
     month_open: dict[str, float] = {}
@@ -88,19 +95,25 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
         rows = []
         for company in listed:
             ticker, walk = company["ticker"], walks[company["ticker"]]
-            rows.append({
-                "ticker": ticker,
-                "market_cap": f"{walk.cap:.0f}",
-                "currency": "USD" if ticker.endswith((".O", ".N", ".HK", ".KS", ".TW")) else "CNY",
-                "week_pct": f"{(walk.price / previous[ticker] - 1) * 100:.2f}",
-                "month_pct": f"{(walk.price / month_open[ticker] - 1) * 100:.2f}",
-                "ytd_pct": f"{(walk.price / year_open[ticker] - 1) * 100:.2f}",
-            })
+            rows.append(
+                {
+                    "ticker": ticker,
+                    "market_cap": f"{walk.cap:.0f}",
+                    "currency": "USD" if ticker.endswith((".O", ".N", ".HK", ".KS", ".TW")) else "CNY",
+                    "week_pct": f"{(walk.price / previous[ticker] - 1) * 100:.2f}",
+                    "month_pct": f"{(walk.price / month_open[ticker] - 1) * 100:.2f}",
+                    "ytd_pct": f"{(walk.price / year_open[ticker] - 1) * 100:.2f}",
+                }
+            )
         folder = f"issues/{date.isoformat()}"
-        write(f"{folder}/stocks.csv", _csv(["ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct"], rows))
+        write(
+            f"{folder}/stocks.csv", _csv(["ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct"], rows)
+        )
         write(f"{folder}/launches.csv", _launches(rng, date))
-        write(f"{folder}/issue.yaml", _issue_yaml(rng, number, date, listed, rows, companies,
-                                                  renamed=number > len(dates) // 2))
+        write(
+            f"{folder}/issue.yaml",
+            _issue_yaml(rng, number, date, listed, rows, companies, renamed=number > len(dates) // 2),
+        )
     return written
 
 
@@ -114,14 +127,23 @@ def _csv(columns: list[str], rows: list[dict]) -> str:
 
 def _traffic(rng: random.Random, dates: list[dt.date]) -> str:
     rows = []
-    levels = {(cat, site): base for cat, sites in TRAFFIC_SITES.items() for site, base in sites.items()}
+    levels: dict[tuple[str, str], float] = {
+        (cat, site): base for cat, sites in TRAFFIC_SITES.items() for site, base in sites.items()
+    }
     # Similarweb weeks end the Thursday before each issue: week_end = issue date - 6 days.
     for date in dates:
         week_end = date - dt.timedelta(days=6)
         for (category, site), level in levels.items():
             levels[(category, site)] = level * (1 + rng.gauss(0.004, 0.05))
-            rows.append({"week_start": (week_end - dt.timedelta(days=6)).isoformat(), "week_end": week_end.isoformat(),
-                         "category": category, "site": site, "visits": f"{levels[(category, site)]:.0f}"})
+            rows.append(
+                {
+                    "week_start": (week_end - dt.timedelta(days=6)).isoformat(),
+                    "week_end": week_end.isoformat(),
+                    "category": category,
+                    "site": site,
+                    "visits": f"{levels[(category, site)]:.0f}",
+                }
+            )
     return _csv(["week_start", "week_end", "category", "site", "visits"], rows)
 
 
@@ -135,32 +157,49 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
 
 def _downloads(rng: random.Random, dates: list[dt.date]) -> str:
     rows = []
-    levels = dict(APPS)
+    levels: dict[str, float] = dict(APPS)
     months = _months(dates[0], dates[-1])
     for month in months:
         partial = month == months[-1]
         for app, level in levels.items():
             levels[app] = level * (1 + rng.gauss(0.01, 0.08))
             value = levels[app] * (rng.uniform(0.3, 0.6) if partial else 1)
-            rows.append({"month": month, "app": app, "downloads": f"{value:.1f}", "partial": "true" if partial else "false"})
+            rows.append(
+                {"month": month, "app": app, "downloads": f"{value:.1f}", "partial": "true" if partial else "false"}
+            )
     return _csv(["month", "app", "downloads", "partial"], rows)
 
 
 def _gpu_prices(rng: random.Random, dates: list[dt.date]) -> str:
     rows = []
-    prices = {(gpu, cond): price for gpu, (new, used) in GPUS.items() for cond, price in (("new", new), ("used", used))}
+    prices: dict[tuple[str, str], float] = {
+        (gpu, cond): price for gpu, (new, used) in GPUS.items() for cond, price in (("new", new), ("used", used))
+    }
     for date in dates:
         day = date - dt.timedelta(days=1)
         for (gpu, condition), price in prices.items():
             prices[(gpu, condition)] = max(1000.0, price * (1 + rng.gauss(-0.002, 0.02)))
-            rows.append({"date": day.isoformat(), "gpu": gpu, "condition": condition,
-                         "price_usd": f"{prices[(gpu, condition)]:.2f}"})
+            rows.append(
+                {
+                    "date": day.isoformat(),
+                    "gpu": gpu,
+                    "condition": condition,
+                    "price_usd": f"{prices[(gpu, condition)]:.2f}",
+                }
+            )
     return _csv(["date", "gpu", "condition", "price_usd"], rows)
 
 
 def _launches(rng: random.Random, date: dt.date) -> str:
-    rows = [{"日程": f"day{i}", "日期": (date - dt.timedelta(days=4 - i)).strftime("%m/%d"),
-             "新产品": f"示例产品 {rng.randint(1, 99)}", "亮点": "示例数据：虚构的发布内容"} for i in range(1, 4)]
+    rows = [
+        {
+            "日程": f"day{i}",
+            "日期": (date - dt.timedelta(days=4 - i)).strftime("%m/%d"),
+            "新产品": f"示例产品 {rng.randint(1, 99)}",
+            "亮点": "示例数据：虚构的发布内容",
+        }
+        for i in range(1, 4)
+    ]
     return _csv(["日程", "日期", "新产品", "亮点"], rows)
 
 
@@ -168,8 +207,15 @@ def _pct(value: str) -> str:
     return value if value.startswith("-") else "+" + value
 
 
-def _issue_yaml(rng: random.Random, number: int, date: dt.date, listed: list[dict], rows: list[dict],
-                companies: list[dict], renamed: bool) -> str:
+def _issue_yaml(
+    rng: random.Random,
+    number: int,
+    date: dt.date,
+    listed: list[dict],
+    rows: list[dict],
+    companies: list[dict],
+    renamed: bool,
+) -> str:
     start = date - dt.timedelta(days=2)
     by_move = sorted(rows, key=lambda r: float(r["week_pct"]))
     names = {c["ticker"]: c["name"] for c in companies}
@@ -189,35 +235,71 @@ def _issue_yaml(rng: random.Random, number: int, date: dt.date, listed: list[dic
         "rating": {"rating": "强于大市", "change": "维持"},
         "authors": [{"name": "示例分析师", "role": "分析师", "license": "S0000000000000", "email": "demo@example.com"}],
         "highlights": [
-            {"heading": f"本周({period}){names[winner['ticker']]}领涨，{names[loser['ticker']]}领跌。",
-             "body": f"示例数据。本周 {movers}。{names[winner['ticker']]}{_pct(winner['week_pct'])}%，"
-                     f"{names[loser['ticker']]}{_pct(loser['week_pct'])}%。"},
-            {"heading": "AI 应用流量与下载保持增长。",
-             "body": "示例数据：ChatGPT、豆包等应用的访问量与下载量见图表 2 至图表 5。\n\n**要点#1:** 虚构的要点，仅供演示。"
-                     # the first half of an archive calls 工业富联 by its former name (an alias in the registry)
-                     f"{'工业富联' if renamed else '富士康工业互联网'}服务器出货保持增长。"},
-            {"heading": "GPU 价格走势平稳。", "section": "大模型跟踪",
-             "body": "示例数据：H100、A100 新品与二手价格见图表 6、图表 7。"},
+            {
+                "heading": f"本周({period}){names[winner['ticker']]}领涨，{names[loser['ticker']]}领跌。",
+                "body": f"示例数据。本周 {movers}。{names[winner['ticker']]}{_pct(winner['week_pct'])}%，"
+                f"{names[loser['ticker']]}{_pct(loser['week_pct'])}%。",
+            },
+            {
+                "heading": "AI 应用流量与下载保持增长。",
+                "body": "示例数据：ChatGPT、豆包等应用的访问量与下载量见图表 2 至图表 5。\n\n**要点#1:** 虚构的要点，仅供演示。"
+                # the first half of an archive calls 工业富联 by its former name (an alias in the registry)
+                f"{'工业富联' if renamed else '富士康工业互联网'}服务器出货保持增长。",
+            },
+            {
+                "heading": "GPU 价格走势平稳。",
+                "section": "大模型跟踪",
+                "body": "示例数据：H100、A100 新品与二手价格见图表 6、图表 7。",
+            },
         ],
         "recommendations": recommendations,
         "risks": RISKS,
-        "related": [{"title": f"示例第 {number - 1} 期周报", "date": date - dt.timedelta(weeks=1)}] if number > 1 else [],
+        "related": [{"title": f"示例第 {number - 1} 期周报", "date": date - dt.timedelta(weeks=1)}]
+        if number > 1
+        else [],
         "exhibits": [
-            {"number": 1, "kind": "stocks", "title": f"算力股价本周复盘 ({period})", "source": "示例数据",
-             "note": f"以上市值、涨跌幅信息截至 {date.isoformat()}（示例数据）"},
-            {"number": 2, "kind": "traffic", "category": "text", "title": "文本大模型网站访问量周度数据(单位: 万次)",
-             "source": "示例数据"},
-            {"number": 3, "kind": "traffic", "category": "image", "title": "图片大模型网站访问量周度数据(单位: 万次)",
-             "source": "示例数据"},
-            {"number": 4, "kind": "traffic", "category": "video", "title": "视频大模型网站访问量周度数据(单位: 万次)",
-             "source": "示例数据"},
-            {"number": 5, "kind": "downloads", "title": "国内头部大模型 App 下载量月度数据 (单位: 万次)",
-             "source": "示例数据", "note": "当月数据为非完全统计"},
+            {
+                "number": 1,
+                "kind": "stocks",
+                "title": f"算力股价本周复盘 ({period})",
+                "source": "示例数据",
+                "note": f"以上市值、涨跌幅信息截至 {date.isoformat()}（示例数据）",
+            },
+            {
+                "number": 2,
+                "kind": "traffic",
+                "category": "text",
+                "title": "文本大模型网站访问量周度数据(单位: 万次)",
+                "source": "示例数据",
+            },
+            {
+                "number": 3,
+                "kind": "traffic",
+                "category": "image",
+                "title": "图片大模型网站访问量周度数据(单位: 万次)",
+                "source": "示例数据",
+            },
+            {
+                "number": 4,
+                "kind": "traffic",
+                "category": "video",
+                "title": "视频大模型网站访问量周度数据(单位: 万次)",
+                "source": "示例数据",
+            },
+            {
+                "number": 5,
+                "kind": "downloads",
+                "title": "国内头部大模型 App 下载量月度数据 (单位: 万次)",
+                "source": "示例数据",
+                "note": "当月数据为非完全统计",
+            },
             {"number": 6, "kind": "gpu_prices", "gpu": "H100", "title": "NVIDIA H100 GPU 价格图", "source": "示例数据"},
             {"number": 7, "kind": "gpu_prices", "gpu": "A100", "title": "NVIDIA A100 GPU 价格图", "source": "示例数据"},
             {"number": 8, "kind": "table", "file": "launches.csv", "title": "本周发布汇总", "source": "示例数据"},
         ],
     }
     if number % 10 == 5:
-        issue["revisions"] = [{"date": date + dt.timedelta(days=1), "note": "示例更正：修订图表1中一家公司的本月涨跌幅"}]
+        issue["revisions"] = [
+            {"date": date + dt.timedelta(days=1), "note": "示例更正：修订图表1中一家公司的本月涨跌幅"}
+        ]
     return "# 示例数据 (synthetic): made by suanli demo\n" + yaml.safe_dump(issue, allow_unicode=True, sort_keys=False)

@@ -22,8 +22,16 @@ import numpy as np
 import pandas as pd
 
 from .contract import (
-    CURRENCY_UNITS, DOWNLOAD_WINDOW_MONTHS, SERIES_WINDOW_WEEKS, Company,
-    Dataset, Exhibit, Issue, Registry, Series, StockRow,
+    CURRENCY_UNITS,
+    DOWNLOAD_WINDOW_MONTHS,
+    SERIES_WINDOW_WEEKS,
+    Company,
+    Dataset,
+    Exhibit,
+    Issue,
+    Registry,
+    Series,
+    StockRow,
 )
 
 
@@ -103,10 +111,21 @@ def stock_records(issue: Issue, registry: Registry) -> tuple[StockRecord, ...]:
     sector_rank = registry.sector_rank
     rows = sorted(issue.stocks, key=lambda row: sector_rank[companies[row.ticker].sector])  # stable: CSV order kept
     return tuple(
-        StockRecord(companies[row.ticker].sector, row.ticker, companies[row.ticker].name, companies[row.ticker].slug,
-                    row.market_cap, row.currency, CURRENCY_UNITS[row.currency], row.week_pct, row.month_pct,
-                    row.ytd_pct, order)
-        for order, row in enumerate(rows, 1))
+        StockRecord(
+            companies[row.ticker].sector,
+            row.ticker,
+            companies[row.ticker].name,
+            companies[row.ticker].slug,
+            row.market_cap,
+            row.currency,
+            CURRENCY_UNITS[row.currency],
+            row.week_pct,
+            row.month_pct,
+            row.ytd_pct,
+            order,
+        )
+        for order, row in enumerate(rows, 1)
+    )
 
 
 def stock_chart_rows(records: tuple[StockRecord, ...]) -> list[tuple]:
@@ -156,10 +175,13 @@ def recommendations_by_company(dataset: Dataset) -> dict[str, list[tuple[Issue, 
 
 def _name_pattern(company: Company) -> re.Pattern:
     # Latin names must stand alone (AMD, not AMDX); Chinese names have no word boundaries to respect.
-    labels = sorted({company.name, *(company.aliases), *([company.name_en] if company.name_en else [])},
-                    key=len, reverse=True)
-    parts = [rf"(?<![A-Za-z0-9]){re.escape(label)}(?![A-Za-z0-9])" if label.isascii() else re.escape(label)
-             for label in labels]
+    labels = sorted(
+        {company.name, *(company.aliases), *([company.name_en] if company.name_en else [])}, key=len, reverse=True
+    )
+    parts = [
+        rf"(?<![A-Za-z0-9]){re.escape(label)}(?![A-Za-z0-9])" if label.isascii() else re.escape(label)
+        for label in labels
+    ]
     return re.compile("|".join(parts))
 
 
@@ -184,8 +206,17 @@ COMPANY_CHART_COLUMNS = ("date", "market_cap", "unit", "week_pct", "month_pct", 
 
 def company_chart_rows(history: list[Appearance]) -> list[tuple]:
     """A company page's chart data (its CSV), in COMPANY_CHART_COLUMNS order."""
-    return [(a.issue.date.isoformat(), a.row.market_cap, CURRENCY_UNITS[a.row.currency], a.row.week_pct,
-             a.row.month_pct, a.row.ytd_pct) for a in history]
+    return [
+        (
+            a.issue.date.isoformat(),
+            a.row.market_cap,
+            CURRENCY_UNITS[a.row.currency],
+            a.row.week_pct,
+            a.row.month_pct,
+            a.row.ytd_pct,
+        )
+        for a in history
+    ]
 
 
 def company_chart_data(history: list[Appearance]) -> pd.DataFrame:
@@ -201,7 +232,10 @@ def sector_medians(dataset: Dataset) -> dict[str, pd.DataFrame]:
         for row in issue.stocks:
             by_sector.setdefault(sector_of[row.ticker], []).append(row.week_pct)
         for sector, values in by_sector.items():
-            rows[sector].append({"date": issue.date.isoformat(), "median_week_pct": statistics.median(values),
-                                 "companies": len(values)})
-    return {sector: pd.DataFrame.from_records(records, columns=["date", "median_week_pct", "companies"])
-            for sector, records in rows.items()}
+            rows[sector].append(
+                {"date": issue.date.isoformat(), "median_week_pct": statistics.median(values), "companies": len(values)}
+            )
+    return {
+        sector: pd.DataFrame.from_records(records, columns=["date", "median_week_pct", "companies"])
+        for sector, records in rows.items()
+    }

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 # Every error code, with what it means; the authoring guide (/authoring/) gives each an example.
 CODES = {
     "yaml-syntax": "YAML 语法错误",
@@ -47,6 +46,7 @@ CODES = {
     "not-positive": "应为正数",
     "unreadable-cell": "导入时单元格无法读取",
     "missing-row": "导入文件缺少某公司的行",
+    "ambiguous-column": "导入时同名的区间涨跌幅列无法按日期分出本周、本月、本年",
     "changed-published": "已发布期次的数据被修改但没有新增更正记录",
     "removed-published": "已发布期次被删除",
 }

@@ -56,13 +56,16 @@ def exhibit_csv(series: Series, exhibit: Exhibit, as_of: dt.date) -> str:
     frame, _ = derive.sorted_series(series, exhibit.kind, None)
     own = as_of.strftime("%Y-%m")
     months = frame["month"].array
-    return header + "".join(view.csv_lines_partial[i] if months[i] == own else view.csv_lines[i]
-                            for i in range(part.start, part.stop))
+    return header + "".join(
+        view.csv_lines_partial[i] if months[i] == own else view.csv_lines[i] for i in range(part.start, part.stop)
+    )
 
 
 def data_table_placeholder(kind: str, csv_name: str) -> str:
     """Where the browser puts the exhibit's data table (its chart's text alternative), built from the
     same CSV as the chart. Series tables are not written into the page: across a ten-year archive they
     would be most of every issue page and most of the build's time."""
-    return (f'<div class="suanli-table" data-table="{kind}"><p>数据表随图表加载；也可'
-            f'<a href="{esc(csv_name)}">下载 CSV</a>。</p></div>')
+    return (
+        f'<div class="suanli-table" data-table="{kind}"><p>数据表随图表加载；也可'
+        f'<a href="{esc(csv_name)}">下载 CSV</a>。</p></div>'
+    )

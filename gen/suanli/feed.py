@@ -26,8 +26,11 @@ def _description(issue: Issue) -> str:
         if h.body:
             parts.append(author_markdown(h.body))
     if issue.revisions:
-        parts.append("<h3>更正记录</h3><ul>" + "".join(
-            f"<li>{r.date.isoformat()} {esc(r.note)}</li>" for r in issue.revisions) + "</ul>")
+        parts.append(
+            "<h3>更正记录</h3><ul>"
+            + "".join(f"<li>{r.date.isoformat()} {esc(r.note)}</li>" for r in issue.revisions)
+            + "</ul>"
+        )
     return "\n".join(parts)
 
 
@@ -40,8 +43,9 @@ def feed_xml(dataset: Dataset, site_url: str, series_name: str) -> str:
     ET.SubElement(channel, "link").text = base
     ET.SubElement(channel, "description").text = f"{series_name}：AI 算力板块周报"
     ET.SubElement(channel, "language").text = "zh-cn"
-    ET.SubElement(channel, "lastBuildDate").text = _pub_date(max(
-        [dataset.latest.date, *(r.date for i in dataset.issues for r in i.revisions)]))
+    ET.SubElement(channel, "lastBuildDate").text = _pub_date(
+        max([dataset.latest.date, *(r.date for i in dataset.issues for r in i.revisions)])
+    )
     for issue in list(reversed(dataset.issues))[:FEED_ITEMS]:
         item = ET.SubElement(channel, "item")
         link = f"{base}issues/{issue.slug}/"

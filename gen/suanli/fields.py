@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .errors import Collector, show
 from .yamlsrc import KeyPath, YamlDoc, dotted, is_date
@@ -41,11 +42,12 @@ class Fields:
         else:
             for key in self.value:
                 if key not in allowed:
-                    self._error("unknown-field", keypath + (key,), f'the field "{key}"',
-                                "one of " + ", ".join(sorted(allowed)))
+                    self._error(
+                        "unknown-field", keypath + (key,), f'the field "{key}"', "one of " + ", ".join(sorted(allowed))
+                    )
 
     @classmethod
-    def of(cls, doc: YamlDoc, errors: Collector, allowed: set[str]) -> "Fields":
+    def of(cls, doc: YamlDoc, errors: Collector, allowed: set[str]) -> Fields:
         return cls(doc, (), doc.value, errors, allowed)
 
     # --- helpers -------------------------------------------------------------
@@ -71,7 +73,7 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.error("wrong-type", name, show(value), f'{expected} (put it in quotes if it is text)')
+            self.error("wrong-type", name, show(value), f"{expected} (put it in quotes if it is text)")
             return None
         if not value.strip():
             self.error("missing-field", name, "an empty value", expected)
@@ -126,14 +128,18 @@ class Fields:
                 out.append(item)
         return out
 
-    def mapping(self, name: str, allowed: set[str], required: bool = True, expected: str = "a mapping") -> "Fields | None":
+    def mapping(
+        self, name: str, allowed: set[str], required: bool = True, expected: str = "a mapping"
+    ) -> Fields | None:
         value = self._get(name, required, expected)
         if value is None:
             return None
         sub = Fields(self.doc, self.keypath + (name,), value, self.errors, allowed)
         return sub if sub.ok else None
 
-    def mappings(self, name: str, allowed: set[str], required: bool = False, expected: str = "a list") -> Iterator["Fields"]:
+    def mappings(
+        self, name: str, allowed: set[str], required: bool = False, expected: str = "a list"
+    ) -> Iterator[Fields]:
         """Each mapping of a list field; wrong items are reported and skipped."""
         value = self._get(name, required, expected)
         if value is None:

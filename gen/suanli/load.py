@@ -13,9 +13,28 @@ from pathlib import Path
 import pandas as pd
 
 from .contract import (
-    CURRENCY_UNITS, DEFAULT_SECTION, DOWNLOAD_WINDOW_MONTHS, SERIES_WINDOW_WEEKS, EXHIBIT_KINDS, GPU_CONDITIONS, RATING_CHANGES, RATINGS,
-    TRAFFIC_CATEGORIES, Author, Company, Dataset, Exhibit, Highlight, Issue, Recommendation,
-    Registry, Related, Revision, Series, StockRow, Table,
+    CURRENCY_UNITS,
+    DEFAULT_SECTION,
+    DOWNLOAD_WINDOW_MONTHS,
+    EXHIBIT_KINDS,
+    GPU_CONDITIONS,
+    RATING_CHANGES,
+    RATINGS,
+    SERIES_WINDOW_WEEKS,
+    TRAFFIC_CATEGORIES,
+    Author,
+    Company,
+    Dataset,
+    Exhibit,
+    Highlight,
+    Issue,
+    Recommendation,
+    Registry,
+    Related,
+    Revision,
+    Series,
+    StockRow,
+    Table,
 )
 from .csvsrc import Cells, read_csv
 from .derive import sector_slug, series_as_of
@@ -28,8 +47,11 @@ STOCK_COLUMNS = ("ticker", "market_cap", "currency", "week_pct", "month_pct", "y
 TRAFFIC_COLUMNS = ("week_start", "week_end", "category", "site", "visits")
 DOWNLOAD_COLUMNS = ("month", "app", "downloads", "partial")
 GPU_COLUMNS = ("date", "gpu", "condition", "price_usd")
-SERIES_EXHIBITS = {"traffic": "series/traffic.csv", "downloads": "series/downloads.csv",
-                   "gpu_prices": "series/gpu_prices.csv"}
+SERIES_EXHIBITS = {
+    "traffic": "series/traffic.csv",
+    "downloads": "series/downloads.csv",
+    "gpu_prices": "series/gpu_prices.csv",
+}
 
 
 def load_dataset(root: Path) -> Dataset:
@@ -46,6 +68,7 @@ def load_dataset(root: Path) -> Dataset:
     if registry is not None:
         _check_exhibit_data(root, issues, series, errors)
     errors.raise_if_any()
+    assert registry is not None  # unreadable companies.yaml is an error, raised above
     return Dataset(registry=registry, issues=tuple(issues), series=series, synthetic=synthetic)
 
 
@@ -54,6 +77,7 @@ def load_registry(root: Path) -> Registry:
     errors = Collector(Path(root))
     registry = _load_registry(Path(root) / "companies.yaml", errors)
     errors.raise_if_any()
+    assert registry is not None  # unreadable companies.yaml is an error, raised above
     return registry
 
 
@@ -88,7 +112,9 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
     if doc is None:
         return None
     if not isinstance(doc.value, list) or not doc.value:
-        errors.add("wrong-type", path, doc.line(()), "", show(doc.value), "a list of companies, each starting with - ticker:")
+        errors.add(
+            "wrong-type", path, doc.line(()), "", show(doc.value), "a list of companies, each starting with - ticker:"
+        )
         return None
     companies: list[Company] = []
     names: dict[str, str] = {}  # every searchable name -> the ticker it belongs to
@@ -99,7 +125,9 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
             continue
         ticker = f.text("ticker", expected="a ticker like NVDA.O or 688256.SH")
         if ticker is not None and not TICKER.match(ticker):
-            f.error("bad-ticker", "ticker", show(ticker), "a ticker like NVDA.O or 688256.SH (upper case, symbol.exchange)")
+            f.error(
+                "bad-ticker", "ticker", show(ticker), "a ticker like NVDA.O or 688256.SH (upper case, symbol.exchange)"
+            )
             ticker = None
         name = f.text("name")
         name_en = f.text("name_en", required=False)
@@ -122,8 +150,12 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
             f.error("bad-choice", "sector", show(sector), "a sector name with letters, digits or Chinese")
             continue
         if sectors.setdefault(slug, sector) != sector:
-            f.error("duplicate", "sector", show(sector),
-                    f'the same spelling as the sector "{sectors[slug]}" (both would be /sectors/{slug}/)')
+            f.error(
+                "duplicate",
+                "sector",
+                show(sector),
+                f'the same spelling as the sector "{sectors[slug]}" (both would be /sectors/{slug}/)',
+            )
             continue
         companies.append(Company(ticker=ticker, name=name, sector=sector, name_en=name_en, aliases=tuple(aliases)))
     return Registry(tuple(companies))
@@ -131,8 +163,20 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
 
 # --- issues ----------------------------------------------------------------------
 
-ISSUE_FIELDS = {"title", "date", "period", "industry", "rating", "authors", "highlights", "recommendations",
-                "risks", "related", "exhibits", "revisions"}
+ISSUE_FIELDS = {
+    "title",
+    "date",
+    "period",
+    "industry",
+    "rating",
+    "authors",
+    "highlights",
+    "recommendations",
+    "risks",
+    "related",
+    "exhibits",
+    "revisions",
+}
 
 
 def _load_issues(folder: Path, registry: Registry | None, errors: Collector) -> list[Issue]:
@@ -144,18 +188,33 @@ def _load_issues(folder: Path, registry: Registry | None, errors: Collector) -> 
         if entry.name.startswith("."):
             continue  # editor and OS files (.DS_Store) are not data
         if not entry.is_dir():
-            errors.add("not-a-folder", entry, None, "", "a file", "a folder per issue named by its date, like issues/2024-12-11/")
+            errors.add(
+                "not-a-folder",
+                entry,
+                None,
+                "",
+                "a file",
+                "a folder per issue named by its date, like issues/2024-12-11/",
+            )
             continue
         folder_date = parse_iso_date(entry.name)
         if folder_date is None:
-            errors.add("bad-folder-name", entry, None, "", f'a folder named "{entry.name}"',
-                       "a folder named by the issue's date, like 2024-12-11")
+            errors.add(
+                "bad-folder-name",
+                entry,
+                None,
+                "",
+                f'a folder named "{entry.name}"',
+                "a folder named by the issue's date, like 2024-12-11",
+            )
             continue
         issue = _load_issue(entry, folder_date, registry, errors)
         if issue is not None:
             issues.append(issue)
     if not issues and not errors.errors:
-        errors.add("missing-file", folder, None, "", "no issue folder", "at least one issue, like issues/2024-12-11/issue.yaml")
+        errors.add(
+            "missing-file", folder, None, "", "no issue folder", "at least one issue, like issues/2024-12-11/issue.yaml"
+        )
     return sorted(issues, key=lambda issue: issue.date)
 
 
@@ -179,9 +238,16 @@ def _load_issue(folder: Path, folder_date: dt.date, registry: Registry | None, e
     if (period := f.mapping("period", {"start", "end"}, expected="a mapping {start: DATE, end: DATE}")) is not None:
         period_start, period_end = period.date("start"), period.date("end")
         if period_start and period_end and period_start > period_end:
-            period.error("bad-period", "end", period_end.isoformat(), f"a date on or after start ({period_start.isoformat()})")
+            period.error(
+                "bad-period", "end", period_end.isoformat(), f"a date on or after start ({period_start.isoformat()})"
+            )
         if period_end and date and period_end > date:
-            period.error("bad-period", "end", period_end.isoformat(), f"a date on or before the issue's date ({date.isoformat()})")
+            period.error(
+                "bad-period",
+                "end",
+                period_end.isoformat(),
+                f"a date on or before the issue's date ({date.isoformat()})",
+            )
     industry = f.text("industry", required=False)
     rating = rating_change = None
     if (r := f.mapping("rating", {"rating", "change"}, required=False)) is not None:
@@ -214,23 +280,42 @@ def _load_issue(folder: Path, folder_date: dt.date, registry: Registry | None, e
         if related_title is not None:
             related.append(Related(related_title, r.date("date", required=False)))
     exhibits = _read_exhibits(f)
-    revisions = []
+    revisions: list[Revision] = []
     for r in f.mappings("revisions", {"date", "note"}):
         rev_date, note = r.date("date"), r.text("note")
         if rev_date and date and rev_date < date:
-            r.error("bad-date", "date", rev_date.isoformat(), f"a date on or after the issue's date ({date.isoformat()})")
+            r.error(
+                "bad-date", "date", rev_date.isoformat(), f"a date on or after the issue's date ({date.isoformat()})"
+            )
         elif rev_date and revisions and rev_date < revisions[-1].date:
-            r.error("bad-date", "date", rev_date.isoformat(), f"revisions oldest first: on or after {revisions[-1].date.isoformat()}")
+            r.error(
+                "bad-date",
+                "date",
+                rev_date.isoformat(),
+                f"revisions oldest first: on or after {revisions[-1].date.isoformat()}",
+            )
         if rev_date and note:
             revisions.append(Revision(rev_date, note))
     stocks, tables = _read_issue_files(folder, exhibits, registry, errors)
-    if len(errors.errors) > before or None in (title, date, period_start, period_end):
+    if len(errors.errors) > before or title is None or date is None or period_start is None or period_end is None:
         return None
     return Issue(
-        date=date, title=title, period_start=period_start, period_end=period_end, authors=tuple(authors),
-        highlights=tuple(highlights), exhibits=tuple(exhibits), industry=industry, rating=rating,
-        rating_change=rating_change, recommendations=tuple(recommendations), risks=tuple(risks),
-        related=tuple(related), revisions=tuple(revisions), stocks=stocks, tables=tables,
+        date=date,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        authors=tuple(authors),
+        highlights=tuple(highlights),
+        exhibits=tuple(exhibits),
+        industry=industry,
+        rating=rating,
+        rating_change=rating_change,
+        recommendations=tuple(recommendations),
+        risks=tuple(risks),
+        related=tuple(related),
+        revisions=tuple(revisions),
+        stocks=stocks,
+        tables=tables,
     )
 
 
@@ -252,31 +337,41 @@ def _read_exhibits(f: Fields) -> list[Exhibit]:
         if number is not None and number in numbers:
             e.error("duplicate", "number", str(number), "each 图表 number once per issue")
             number = None
-        numbers.add(number)
+        if number is not None:
+            numbers.add(number)
         extra: dict[str, str | None] = {}
         for other_kind, field_name in KIND_FIELDS.items():
             if kind == other_kind:
                 if field_name == "category":
                     extra[field_name] = e.choice(field_name, TRAFFIC_CATEGORIES)
                 elif field_name == "file":
-                    extra[field_name] = e.text(field_name, expected="a CSV file name in the issue folder, like launches.csv")
-                    if extra[field_name] and (not extra[field_name].endswith(".csv") or "/" in extra[field_name]
-                                              or extra[field_name] == "stocks.csv"):
-                        e.error("bad-file", field_name, show(extra[field_name]),
-                                "a CSV file name in the issue folder other than stocks.csv, like launches.csv")
-                        extra[field_name] = None
+                    file_name = e.text(field_name, expected="a CSV file name in the issue folder, like launches.csv")
+                    if file_name and (not file_name.endswith(".csv") or "/" in file_name or file_name == "stocks.csv"):
+                        e.error(
+                            "bad-file",
+                            field_name,
+                            show(file_name),
+                            "a CSV file name in the issue folder other than stocks.csv, like launches.csv",
+                        )
+                        file_name = None
+                    extra[field_name] = file_name
                 else:
                     extra[field_name] = e.text(field_name, expected="a GPU name like H100")
             elif kind is not None and field_name in e.value:
-                e.error("unknown-field", field_name, f'the field "{field_name}" on a {kind} exhibit',
-                        f"{field_name} only on {other_kind} exhibits")
+                e.error(
+                    "unknown-field",
+                    field_name,
+                    f'the field "{field_name}" on a {kind} exhibit',
+                    f"{field_name} only on {other_kind} exhibits",
+                )
         if number is not None and kind is not None and title is not None and None not in extra.values():
             exhibits.append(Exhibit(number, kind, title, source, note, **extra))
     return exhibits
 
 
-def _read_issue_files(folder: Path, exhibits: list[Exhibit], registry: Registry | None,
-                      errors: Collector) -> tuple[tuple[StockRow, ...], dict[str, Table]]:
+def _read_issue_files(
+    folder: Path, exhibits: list[Exhibit], registry: Registry | None, errors: Collector
+) -> tuple[tuple[StockRow, ...], dict[str, Table]]:
     stocks: tuple[StockRow, ...] = ()
     tables: dict[str, Table] = {}
     declared = {"issue.yaml"}
@@ -284,7 +379,9 @@ def _read_issue_files(folder: Path, exhibits: list[Exhibit], registry: Registry 
         declared.add("stocks.csv")
         path = folder / "stocks.csv"
         if not path.exists():
-            errors.add("missing-file", path, None, "", "no such file", "stocks.csv, since issue.yaml declares a stocks exhibit")
+            errors.add(
+                "missing-file", path, None, "", "no such file", "stocks.csv, since issue.yaml declares a stocks exhibit"
+            )
         else:
             stocks = _read_stocks(path, registry, errors)
     for e in exhibits:
@@ -303,8 +400,14 @@ def _read_issue_files(folder: Path, exhibits: list[Exhibit], registry: Registry 
             tables[e.file] = Table(table.columns, tuple(tuple(r.cells[c] for c in table.columns) for r in table.rows))
     for entry in sorted(folder.iterdir()):
         if entry.name not in declared and not entry.name.startswith("."):
-            errors.add("undeclared-file", entry, None, "", f'the file "{entry.name}", which no exhibit uses',
-                       "every file of an issue folder declared by an exhibit in issue.yaml (or removed)")
+            errors.add(
+                "undeclared-file",
+                entry,
+                None,
+                "",
+                f'the file "{entry.name}", which no exhibit uses',
+                "every file of an issue folder declared by an exhibit in issue.yaml (or removed)",
+            )
     return stocks, tables
 
 
@@ -314,7 +417,8 @@ def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tu
         return ()
     if not table.rows:
         errors.add("no-data", path, None, "", "a header and no rows", "one row per company of the stock table")
-    rows, seen = [], {}
+    rows: list[StockRow] = []
+    seen: dict[str, int] = {}
     for row in table.rows:
         c = Cells(table, row, errors)
         ticker = c.text("ticker", "a ticker listed in companies.yaml")
@@ -324,15 +428,21 @@ def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tu
             elif ticker in seen:
                 c._bad("duplicate", "ticker", show(ticker), f"each company once (already on line {seen[ticker]})")
             seen.setdefault(ticker, row.line)
-        values = dict(
-            market_cap=c.number("market_cap", grouped=True, positive=True),
-            currency=c.choice("currency", tuple(CURRENCY_UNITS)),
-            week_pct=c.number("week_pct", percent=True),
-            month_pct=c.number("month_pct", percent=True),
-            ytd_pct=c.number("ytd_pct", percent=True),
-        )
-        if c.ok:
-            rows.append(StockRow(ticker=ticker, **values))
+        market_cap = c.number("market_cap", grouped=True, positive=True)
+        currency = c.choice("currency", tuple(CURRENCY_UNITS))
+        week_pct = c.number("week_pct", percent=True)
+        month_pct = c.number("month_pct", percent=True)
+        ytd_pct = c.number("ytd_pct", percent=True)
+        if (
+            c.ok
+            and ticker is not None
+            and market_cap is not None
+            and currency is not None
+            and week_pct is not None
+            and month_pct is not None
+            and ytd_pct is not None
+        ):
+            rows.append(StockRow(ticker, market_cap, currency, week_pct, month_pct, ytd_pct))
     return tuple(rows)
 
 
@@ -341,13 +451,17 @@ def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tu
 
 def _load_series(folder: Path, errors: Collector) -> Series:
     return Series(
-        traffic=_read_series(folder / "traffic.csv", TRAFFIC_COLUMNS, _traffic_row, ("week_end", "category", "site"), errors),
+        traffic=_read_series(
+            folder / "traffic.csv", TRAFFIC_COLUMNS, _traffic_row, ("week_end", "category", "site"), errors
+        ),
         downloads=_read_series(folder / "downloads.csv", DOWNLOAD_COLUMNS, _download_row, ("month", "app"), errors),
         gpu_prices=_read_series(folder / "gpu_prices.csv", GPU_COLUMNS, _gpu_row, ("date", "gpu", "condition"), errors),
     )
 
 
-def _read_series(path: Path, columns: tuple[str, ...], parse_row, key: tuple[str, ...], errors: Collector) -> pd.DataFrame:
+def _read_series(
+    path: Path, columns: tuple[str, ...], parse_row, key: tuple[str, ...], errors: Collector
+) -> pd.DataFrame:
     """A series file as a typed DataFrame; a missing file is an empty series."""
     empty = pd.DataFrame({name: pd.Series(dtype=object) for name in (*columns, "line")})
     if not path.exists():
@@ -355,7 +469,8 @@ def _read_series(path: Path, columns: tuple[str, ...], parse_row, key: tuple[str
     table = read_csv(path, errors, columns)
     if table is None:
         return empty
-    records, seen = [], {}
+    records: list[dict] = []
+    seen: dict[tuple, int] = {}
     for row in table.rows:
         c = Cells(table, row, errors)
         record = parse_row(c)
@@ -363,8 +478,14 @@ def _read_series(path: Path, columns: tuple[str, ...], parse_row, key: tuple[str
             continue
         identity = tuple(record[k] for k in key)
         if identity in seen:
-            errors.add("duplicate", path, row.line, ",".join(key), show(" ".join(str(v) for v in identity)),
-                       f"one row per {', '.join(key)} (already on line {seen[identity]})")
+            errors.add(
+                "duplicate",
+                path,
+                row.line,
+                ",".join(key),
+                show(" ".join(str(v) for v in identity)),
+                f"one row per {', '.join(key)} (already on line {seen[identity]})",
+            )
             continue
         seen[identity] = row.line
         records.append({**record, "line": row.line})
@@ -375,20 +496,31 @@ def _traffic_row(c: Cells) -> dict:
     start, end = c.date("week_start"), c.date("week_end")
     if start and end and start > end:
         c._bad("bad-period", "week_end", end.isoformat(), f"a date on or after week_start ({start.isoformat()})")
-    return dict(week_start=start, week_end=end, category=c.choice("category", TRAFFIC_CATEGORIES),
-                site=c.text("site", "a site name like ChatGPT"),
-                visits=c.number("visits", grouped=True, positive=True))
+    return dict(
+        week_start=start,
+        week_end=end,
+        category=c.choice("category", TRAFFIC_CATEGORIES),
+        site=c.text("site", "a site name like ChatGPT"),
+        visits=c.number("visits", grouped=True, positive=True),
+    )
 
 
 def _download_row(c: Cells) -> dict:
-    return dict(month=c.month("month"), app=c.text("app", "an app name like 豆包"),
-                downloads=c.number("downloads", grouped=True, positive=True), partial=c.boolean("partial"))
+    return dict(
+        month=c.month("month"),
+        app=c.text("app", "an app name like 豆包"),
+        downloads=c.number("downloads", grouped=True, positive=True),
+        partial=c.boolean("partial"),
+    )
 
 
 def _gpu_row(c: Cells) -> dict:
-    return dict(date=c.date("date"), gpu=c.text("gpu", "a GPU name like H100"),
-                condition=c.choice("condition", GPU_CONDITIONS),
-                price_usd=c.number("price_usd", grouped=True, positive=True))
+    return dict(
+        date=c.date("date"),
+        gpu=c.text("gpu", "a GPU name like H100"),
+        condition=c.choice("condition", GPU_CONDITIONS),
+        price_usd=c.number("price_usd", grouped=True, positive=True),
+    )
 
 
 # --- cross-checks ----------------------------------------------------------------
@@ -402,9 +534,22 @@ def _check_exhibit_data(root: Path, issues: list[Issue], series: Series, errors:
             if exhibit.kind not in SERIES_EXHIBITS or errors.name(root / SERIES_EXHIBITS[exhibit.kind]) in unreadable:
                 continue
             if series_as_of(series, exhibit, issue.date).empty:
-                what = {"traffic": f"category {exhibit.category}", "gpu_prices": f"gpu {exhibit.gpu}",
-                        "downloads": "any app"}[exhibit.kind]
-                window = f"{DOWNLOAD_WINDOW_MONTHS} months" if exhibit.kind == "downloads" else f"{SERIES_WINDOW_WEEKS} weeks"
-                errors.add("no-data", root / "issues" / issue.slug / "issue.yaml", None, f"exhibits (图表{exhibit.number})",
-                           f"no rows of {SERIES_EXHIBITS[exhibit.kind]} for {what} in the {window} up to "
-                           f"{issue.date.isoformat()}", "data for every exhibit as of its issue")
+                what = {
+                    "traffic": f"category {exhibit.category}",
+                    "gpu_prices": f"gpu {exhibit.gpu}",
+                    "downloads": "any app",
+                }[exhibit.kind]
+                window = (
+                    f"{DOWNLOAD_WINDOW_MONTHS} months"
+                    if exhibit.kind == "downloads"
+                    else f"{SERIES_WINDOW_WEEKS} weeks"
+                )
+                errors.add(
+                    "no-data",
+                    root / "issues" / issue.slug / "issue.yaml",
+                    None,
+                    f"exhibits (图表{exhibit.number})",
+                    f"no rows of {SERIES_EXHIBITS[exhibit.kind]} for {what} in the {window} up to "
+                    f"{issue.date.isoformat()}",
+                    "data for every exhibit as of its issue",
+                )

@@ -6,7 +6,8 @@ Three contexts, three functions:
   syntax must stay literal and HTML must not become markup;
 - `author_markdown`: the Markdown an author writes (highlight bodies): its
   formatting renders, but raw HTML shows as text and only http(s), mailto and
-  relative links survive.
+  relative links survive, judged as the browser reads them (`safe_url`); nh3
+  cleans the result against an allowlist as the last step.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 
 import markdown
+import nh3
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 # Python-Markdown's escapable characters, | (the tables extension's), and <.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
@@ -37,21 +41,104 @@ def md_text(text: str) -> str:
     return escaped.replace("&", "&amp;").replace("\\<", "&lt;").replace("\\>", "&gt;")
 
 
-SAFE_SCHEMES = ("http:", "https:", "mailto:")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# C0 controls. The URL parser removes tab, LF and CR anywhere and strips the others (and spaces) at
+# the ends; `author_markdown` removes all but tab, LF and CR from its output (XML, so the feed, allows
+# none of them). A URL is judged without any of them: the value judged is never safer than the one served.
+_C0 = re.compile("[\x00-\x1f]")
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def safe_url(url: str) -> bool:
+    """Whether a link or image target, as written in an HTML attribute, is http(s), mailto or relative
+    once the browser has read it.
+
+    The browser decodes character references (`&#106;`, `&#x6A`, `&Tab;` ...), then its URL parser
+    drops leading C0 controls and spaces and every tab, LF and CR, and reads the scheme case-blind.
+    Here every C0 control goes, wherever it is (see above), and references are decoded until nothing
+    changes, so a value judged already decoded (nh3 hands its filter decoded values) gets the same
+    answer; a double-encoded scheme is refused, never trusted.
+    """
+    previous = None
+    while url != previous:
+        previous = url
+        url = _C0.sub("", html.unescape(url)).strip(" ")
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
+_URL_ATTRIBUTES = ("href", "src")
 
 
 class _SafeLinks(Treeprocessor):
-    """Drops link targets that could run script (javascript:, data:, vbscript: ...)."""
+    """Drops link and image targets that could run script (javascript:, data:, vbscript: ..., however encoded)."""
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            for attribute in ("href", "src"):
+            for attribute in _URL_ATTRIBUTES:
                 value = element.get(attribute)
-                if value is None:
-                    continue
-                scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*:)", value)
-                if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+                # Markdown writes & as a placeholder inside the tree (its mail autolinks are all entities)
+                if value is not None and not safe_url(value.replace(AMP_SUBSTITUTE, "&")):
                     del element.attrib[attribute]
+
+
+# Exactly what Python-Markdown (core syntax and sane_lists, no raw HTML) writes; nothing else survives.
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "img",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "*": frozenset(),  # none on every tag (nh3 would otherwise keep lang and title everywhere)
+    "a": frozenset({"href", "title"}),
+    "img": frozenset({"src", "alt", "title"}),
+    "ol": frozenset({"start"}),
+}
+LINK_REL = "noopener noreferrer"
+
+
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: the same judgement as the tree processor, on the decoded value."""
+    if attribute in _URL_ATTRIBUTES and not safe_url(value):
+        return None
+    return value
+
+
+def _cleaner(attribute_filter: Callable[[str, str, str], str | None] | None = _url_filter) -> nh3.Cleaner:
+    """The allowlist sanitizer; without the filter, nh3's own URL check stands alone (the tests use that)."""
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        clean_content_tags=frozenset({"script", "style"}),  # never produced; if ever, dropped with their text
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=attribute_filter,
+        url_schemes=SAFE_SCHEMES,
+        url_relative="pass_through",
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+_CLEANER = _cleaner()
 
 
 def _author_renderer() -> markdown.Markdown:
@@ -59,7 +146,8 @@ def _author_renderer() -> markdown.Markdown:
     # No raw HTML: an author's (or a pasted) <script> shows as text.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_SafeLinks(md), "suanli_safe_links", 0)
+    # after Markdown's own "unescape" (priority 0), so backslash escapes are already resolved
+    md.treeprocessors.register(_SafeLinks(md), "suanli_safe_links", -1)
     return md
 
 
@@ -67,6 +155,12 @@ _RENDERER = _author_renderer()
 
 
 def author_markdown(text: str) -> str:
-    """An author's Markdown as HTML; raw HTML is shown literally, never executed."""
+    """An author's Markdown as HTML; raw HTML is shown literally, never executed.
+
+    The last step is nh3 with an allowlist (`ALLOWED_TAGS`, `ALLOWED_ATTRIBUTES`, `SAFE_SCHEMES`):
+    whatever the renderer lets through by mistake, the page gets only that; then the C0 controls
+    XML cannot carry go (the HTML also lands in the feed), which can join no markup: nh3 escapes
+    every & and <, and every URL was judged without them.
+    """
     _RENDERER.reset()
-    return _RENDERER.convert(text)
+    return _NOT_IN_XML.sub("", _CLEANER.clean(_RENDERER.convert(text)))

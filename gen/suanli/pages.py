@@ -13,14 +13,25 @@ import pandas as pd
 
 from . import derive, exhibits
 from .contract import (
-    DEFAULT_SECTION, GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Company, Dataset, Exhibit, Issue, Registry,
+    DEFAULT_SECTION,
+    GPU_CONDITION_NAMES,
+    TRAFFIC_CATEGORY_NAMES,
+    Company,
+    Dataset,
+    Exhibit,
+    Issue,
+    Registry,
 )
 from .markup import author_markdown, esc, md_text
 from .tables import chart_figure, html_table, rows_csv, stock_table_html
 
 SERIES_NAME = "算力周跟踪"
-LEGAL_PAGES = (("分析师声明", "legal/analyst.md"), ("一般声明", "legal/general.md"),
-               ("特别声明", "legal/special.md"), ("投资评级声明", "legal/ratings.md"))
+LEGAL_PAGES = (
+    ("分析师声明", "legal/analyst.md"),
+    ("一般声明", "legal/general.md"),
+    ("特别声明", "legal/special.md"),
+    ("投资评级声明", "legal/ratings.md"),
+)
 
 
 def exhibit_csv_name(exhibit: Exhibit) -> str:
@@ -59,8 +70,10 @@ def issue_page(issue: Issue, dataset: Dataset) -> str:
         parts += ["## 风险提示 {#risks}", "", "；".join(md_text(r) for r in issue.risks) + "。", ""]
     if issue.related:
         parts += ["## 相关报告 {#related}", ""]
-        parts += [f"{i}. {md_text(r.title)}" + (f"——{r.date.isoformat()}" if r.date else "")
-                  for i, r in enumerate(issue.related, 1)]
+        parts += [
+            f"{i}. {md_text(r.title)}" + (f"——{r.date.isoformat()}" if r.date else "")
+            for i, r in enumerate(issue.related, 1)
+        ]
         parts.append("")
     if issue.revisions:
         parts += ["## 更正记录 {#revisions}", ""]
@@ -93,8 +106,11 @@ def archive_page(dataset: Dataset) -> str:
         out += [f"## {year} 年 {{#y{year}}}", ""]
         for month, in_month in groupby(in_year, key=lambda issue: issue.date.month):
             out += [f"### {year} 年 {month} 月 {{#y{year}-{month:02d}}}", ""]
-            out += [f"- **{issue.slug}** [{md_text(issue.title)}]({issue.slug}/index.md)"
-                    f" — {md_text(issue.highlights[0].heading)}" for issue in in_month]
+            out += [
+                f"- **{issue.slug}** [{md_text(issue.title)}]({issue.slug}/index.md)"
+                f" — {md_text(issue.highlights[0].heading)}"
+                for issue in in_month
+            ]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -102,14 +118,28 @@ def archive_page(dataset: Dataset) -> str:
 def latest_page(dataset: Dataset) -> str:
     """/latest/: sends the browser on to the newest issue, and says where for anything that does not follow."""
     latest = dataset.latest
-    return "\n".join([
-        "---", "template: redirect.html", f"redirect: ../issues/{latest.slug}/", "search:", "  exclude: true", "---", "",
-        "# 最新一期", "", f"[{latest.slug} {md_text(latest.title)}](../issues/{latest.slug}/index.md)", ""])
+    return "\n".join(
+        [
+            "---",
+            "template: redirect.html",
+            f"redirect: ../issues/{latest.slug}/",
+            "search:",
+            "  exclude: true",
+            "---",
+            "",
+            "# 最新一期",
+            "",
+            f"[{latest.slug} {md_text(latest.title)}](../issues/{latest.slug}/index.md)",
+            "",
+        ]
+    )
 
 
 def _issue_meta(issue: Issue, root: str) -> str:
-    items = [("发布日期", issue.date.isoformat()),
-             ("本周区间", f"{issue.period_start.isoformat()} 至 {issue.period_end.isoformat()}")]
+    items = [
+        ("发布日期", issue.date.isoformat()),
+        ("本周区间", f"{issue.period_start.isoformat()} 至 {issue.period_end.isoformat()}"),
+    ]
     if issue.industry:
         items.append(("行业", md_text(issue.industry)))
     if issue.rating:
@@ -118,7 +148,9 @@ def _issue_meta(issue: Issue, root: str) -> str:
     authors = []
     for a in issue.authors:
         detail = "，".join(md_text(x) for x in (a.license, a.email) if x)
-        authors.append((f"{md_text(a.role)}：" if a.role else "") + md_text(a.name) + (f"（{detail}）" if detail else ""))
+        authors.append(
+            (f"{md_text(a.role)}：" if a.role else "") + md_text(a.name) + (f"（{detail}）" if detail else "")
+        )
     items.append(("作者", "；".join(authors)))
     lines = ['<div class="suanli-meta" markdown>', "", f"{SERIES_NAME} · {issue.slug}", ""]
     lines += [f"- **{label}：** {value}" for label, value in items]
@@ -148,8 +180,11 @@ def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
     if exhibit.note:
         caption.append(f"注：{esc(exhibit.note)}")
     if exhibit.kind == "table":
-        figure = ['<figure class="suanli-exhibit" data-kind="table" data-search-exclude>',
-                  html_table(issue.tables[exhibit.file], table_id)]
+        assert exhibit.file is not None  # validation requires file: on table exhibits
+        figure = [
+            '<figure class="suanli-exhibit" data-kind="table" data-search-exclude>',
+            html_table(issue.tables[exhibit.file], table_id),
+        ]
         if caption:
             figure.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
         return out + figure + ["</figure>", ""]
@@ -158,9 +193,15 @@ def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
     else:
         table_id = f"exhibit-{exhibit.number}-data"
         table = exhibits.data_table_placeholder(exhibit.kind, exhibit_csv_name(exhibit))
-    return out + chart_figure([(exhibit.kind, f"图表 {exhibit.number}：{exhibit.title}")], exhibit_csv_name(exhibit),
-                              exhibit_download_name(issue, exhibit), table_id, table,
-                              collapse_table=exhibit.kind != "stocks", caption=caption)
+    return out + chart_figure(
+        [(exhibit.kind, f"图表 {exhibit.number}：{exhibit.title}")],
+        exhibit_csv_name(exhibit),
+        exhibit_download_name(issue, exhibit),
+        table_id,
+        table,
+        collapse_table=exhibit.kind != "stocks",
+        caption=caption,
+    )
 
 
 def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:
@@ -174,7 +215,9 @@ def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFr
 
 def exhibit_csv(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> str:
     if exhibit.kind == "stocks":
-        return rows_csv(derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, dataset.registry)))
+        return rows_csv(
+            derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, dataset.registry))
+        )
     return exhibits.exhibit_csv(dataset.series, exhibit, issue.date)
 
 
@@ -200,15 +243,19 @@ def _legal_links(root: str) -> list[str]:
 def home_page(dataset: Dataset) -> str:
     latest = dataset.latest
     link = f"issues/{latest.slug}/index.md"
-    out = [f"# {SERIES_NAME}", "",
-           "AI 算力板块周报：GPU、存储、晶圆代工、云计算与数据中心个股复盘，AI 应用流量与下载，GPU 价格，本周要闻与建议关注。", "",
-           f"## 最新一期：{latest.slug} {{#latest}}", "",
-           f"### [{md_text(latest.title)}]({link})", ""]
+    out = [
+        f"# {SERIES_NAME}",
+        "",
+        "AI 算力板块周报：GPU、存储、晶圆代工、云计算与数据中心个股复盘，AI 应用流量与下载，GPU 价格，本周要闻与建议关注。",
+        "",
+        f"## 最新一期：{latest.slug} {{#latest}}",
+        "",
+        f"### [{md_text(latest.title)}]({link})",
+        "",
+    ]
     for section in dict.fromkeys(h.section for h in latest.highlights):
         out += [f"**{md_text(section)}**", ""]
         out += [f"- {md_text(h.heading)}" for h in latest.highlights if h.section == section]
         out.append("")
     out += [f"[阅读全文 →]({link}){{ .md-button .md-button--primary }}", ""]
     return "\n".join(out)
-
-

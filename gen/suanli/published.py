@@ -37,7 +37,9 @@ def data_at_revision(data_dir: Path, base: str, target: Path) -> Path | None:
         try:
             return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True).stdout
         except subprocess.CalledProcessError as exc:
-            raise GitError(f"cannot read {data_dir} at {base!r}: {exc.stderr.decode(errors='replace').strip()}") from None
+            raise GitError(
+                f"cannot read {data_dir} at {base!r}: {exc.stderr.decode(errors='replace').strip()}"
+            ) from None
 
     top = Path(git("rev-parse", "--show-toplevel", cwd=data_dir).decode().strip())
     relative = data_dir.relative_to(top).as_posix()
@@ -60,7 +62,8 @@ def _series_rows(dataset: Dataset, issue: Issue) -> dict[str, list[tuple]]:
         if exhibit.kind in SERIES_EXHIBITS:
             frame: pd.DataFrame = series_as_of(dataset.series, exhibit, issue.date).drop(columns="line")
             out.setdefault(SERIES_EXHIBITS[exhibit.kind], []).extend(
-                sorted(tuple(map(str, row)) for row in frame.itertuples(index=False)))
+                sorted(tuple(map(str, row)) for row in frame.itertuples(index=False))
+            )
     return out
 
 
@@ -77,23 +80,40 @@ def check_published(base_dir: Path, head_dir: Path) -> None:
         path = Path(head_dir) / "issues" / old.slug / "issue.yaml"
         new = now.get(old.slug)
         if new is None:
-            errors.add("removed-published", path.parent, None, "", "a published issue removed",
-                       "published issues kept (correct them with a revisions: entry instead)")
+            errors.add(
+                "removed-published",
+                path.parent,
+                None,
+                "",
+                "a published issue removed",
+                "published issues kept (correct them with a revisions: entry instead)",
+            )
             continue
-        changed = [name for name, content in _files(Path(base_dir) / "issues" / old.slug).items()
-                   if _files(path.parent).get(name) != content]
+        changed = [
+            name
+            for name, content in _files(Path(base_dir) / "issues" / old.slug).items()
+            if _files(path.parent).get(name) != content
+        ]
         changed += [name for name in _files(path.parent) if name not in _files(Path(base_dir) / "issues" / old.slug)]
         old_series, new_series = _series_rows(base, old), _series_rows(head, new)
         changed_series = sorted(f for f in set(old_series) | set(new_series) if old_series.get(f) != new_series.get(f))
         if _issue_data(old) == _issue_data(new) and not changed_series:
             continue  # e.g. a comment or the layout of issue.yaml: nothing a reader sees
-        revised = len(new.revisions) > len(old.revisions) and new.revisions[:len(old.revisions)] == old.revisions
+        revised = len(new.revisions) > len(old.revisions) and new.revisions[: len(old.revisions)] == old.revisions
         if not revised:
-            files = [f"issues/{old.slug}/{name}" for name in changed if name != "issue.yaml" or
-                     _issue_data(old) != _issue_data(new)] + changed_series
-            errors.add("changed-published", path, None, "revisions",
-                       f"published issue {old.slug} changed ({', '.join(files)}) with no new revisions entry",
-                       "a new entry under revisions: (date and note, shown to readers as 更正记录)")
+            files = [
+                f"issues/{old.slug}/{name}"
+                for name in changed
+                if name != "issue.yaml" or _issue_data(old) != _issue_data(new)
+            ] + changed_series
+            errors.add(
+                "changed-published",
+                path,
+                None,
+                "revisions",
+                f"published issue {old.slug} changed ({', '.join(files)}) with no new revisions entry",
+                "a new entry under revisions: (date and note, shown to readers as 更正记录)",
+            )
     errors.raise_if_any()
 
 
@@ -103,4 +123,3 @@ def check_published_against(data_dir: Path, base: str) -> None:
         if base_dir is None:
             return  # no data at BASE: nothing was published yet
         check_published(base_dir, data_dir)
-

@@ -42,8 +42,10 @@ def _issue_yaml(latest: Issue, date: dt.date) -> str:
         doc["risks"] = list(latest.risks)
     doc["related"] = [{"title": f"{latest.title}-算力周跟踪", "date": latest.date}]
     doc["exhibits"] = [{k: v for k, v in vars(e).items() if v is not None} for e in latest.exhibits]
-    head = (f"# 算力周跟踪 {date.isoformat()}: scaffolded by `suanli new` from {latest.slug}.\n"
-            "# Fill in the title, the highlights and every number; `suanli validate` lists what is still empty.\n")
+    head = (
+        f"# 算力周跟踪 {date.isoformat()}: scaffolded by `suanli new` from {latest.slug}.\n"
+        "# Fill in the title, the highlights and every number; `suanli validate` lists what is still empty.\n"
+    )
     return head + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
 
 
@@ -57,8 +59,9 @@ def scaffold_issue(dataset: Dataset, data_dir: Path, date: dt.date | None = None
     latest = dataset.latest
     date = date or latest.date + dt.timedelta(weeks=1)
     if date <= latest.date:
-        raise ScaffoldError(f"{date.isoformat()} is not after the latest issue ({latest.slug}); "
-                            "a new issue comes after the latest one")
+        raise ScaffoldError(
+            f"{date.isoformat()} is not after the latest issue ({latest.slug}); a new issue comes after the latest one"
+        )
     folder = Path(data_dir) / "issues" / date.isoformat()
     if folder.exists():
         raise ScaffoldError(f"{folder} already exists; `suanli new` never overwrites an issue")

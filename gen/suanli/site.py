@@ -17,6 +17,7 @@ from .contract import CHART_EXHIBITS, Dataset
 from .feed import FEED_PATH, feed_xml
 from .load import load_dataset
 
+
 def generate(data_dir: Path, site_url: str) -> dict[str, str]:
     return render(load_dataset(data_dir), site_url)
 
@@ -56,7 +57,8 @@ def _render(dataset: Dataset, site_url: str) -> dict[str, str]:
         files[path] = company_pages.company_page(record)
         if record.history:
             files[path.rsplit("/", 1)[0] + "/" + company_pages.HISTORY_CSV] = tables.rows_csv(
-                derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history))
+                derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)
+            )
 
     medians = derive.sector_medians(dataset)
     files["sectors/index.md"] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)

@@ -49,17 +49,26 @@ def read_text(path: Path, errors: Collector) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        errors.add("encoding", path, 1, "", "UTF-16 text (Excel's \"Unicode text\")",
-                   "UTF-8 text (save as \"CSV UTF-8\" or UTF-8 in your editor)")
+        errors.add(
+            "encoding",
+            path,
+            1,
+            "",
+            'UTF-16 text (Excel\'s "Unicode text")',
+            'UTF-8 text (save as "CSV UTF-8" or UTF-8 in your editor)',
+        )
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         errors.add(
-            "encoding", path, line, "",
-            f"bytes that are not UTF-8 ({raw[exc.start:exc.start + 2].hex(' ')}, perhaps GBK)",
-            "UTF-8 text (save as \"CSV UTF-8\" or UTF-8 in your editor)",
+            "encoding",
+            path,
+            line,
+            "",
+            f"bytes that are not UTF-8 ({raw[exc.start : exc.start + 2].hex(' ')}, perhaps GBK)",
+            'UTF-8 text (save as "CSV UTF-8" or UTF-8 in your editor)',
         )
         return None
 
@@ -107,12 +116,24 @@ def _convert(node: yaml.Node, keypath: KeyPath, doc: YamlDoc, loader: yaml.SafeL
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node)
             if not isinstance(key, str):
-                errors.add("wrong-type", doc.path, key_node.start_mark.line + 1, _dotted(keypath),
-                           f"the key {show(key)}", "a field name")
+                errors.add(
+                    "wrong-type",
+                    doc.path,
+                    key_node.start_mark.line + 1,
+                    _dotted(keypath),
+                    f"the key {show(key)}",
+                    "a field name",
+                )
                 continue
             if key in result:
-                errors.add("duplicate-key", doc.path, key_node.start_mark.line + 1, _dotted(keypath + (key,)),
-                           "the same field twice", "each field once")
+                errors.add(
+                    "duplicate-key",
+                    doc.path,
+                    key_node.start_mark.line + 1,
+                    _dotted(keypath + (key,)),
+                    "the same field twice",
+                    "each field once",
+                )
                 continue
             result[key] = _convert(value_node, keypath + (key,), doc, loader, errors)
         return result

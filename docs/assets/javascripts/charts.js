@@ -8,13 +8,23 @@
  * instant navigation re-runs inline scripts, so everything is drawn from
  * document$ (every page view, direct or instant) and redrawn when the palette
  * switches between light and dark.
+ *
+ * The pages' Content-Security-Policy forbids evaluating strings: Vega's expressions
+ * run in its interpreter (vega-interpreter.min.js), and the CSV is parsed here
+ * (Vega's own CSV reader compiles each row's shape with `new Function`).
+ *
+ * Each page visit fetches a chart's CSV once (a palette switch reuses it) and aborts
+ * what is still loading when the reader moves on. A drawing superseded by a newer one
+ * (palette switch, navigation) never touches the chart, not even when it fails.
  */
 (function () {
   "use strict";
 
   var PLACEHOLDER = "suanli:data";
   var TEMPLATE_BASE = new URL("../charts/", document.currentScript.src);
-  var templates = {};
+  var templates = new Map();  // template URL -> {drawing, promise}, for the whole session
+  var csvs = new Map();       // CSV URL -> {drawing, promise}, for the current page visit
+  var visit = new AbortController();  // the current page visit's: aborted when the reader moves on
   var views = [];
   var tooltip = null;
   var generation = 0;  // each drawAll supersedes the drawings still loading from an earlier one
@@ -31,17 +41,93 @@
     return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
   }
 
-  function fetchText(url) {
-    return fetch(url).then(function (response) {
+  function fetchText(url, signal) {
+    return fetch(url, {signal: signal}).then(function (response) {
       if (!response.ok) throw new Error(url + ": HTTP " + response.status);
       return response.text();
     });
   }
 
-  function template(kind, theme) {
+  // One load per URL, shared by every drawing that asks while it is loading or once it has loaded.
+  // A load that fails is forgotten; if it was started for an earlier (superseded or navigated-away)
+  // drawing, the current drawing loads again rather than inherit that failure.
+  function shared(cache, url, drawing, load) {
+    var entry = cache.get(url);
+    if (!entry) {
+      entry = {drawing: drawing, promise: load()};
+      cache.set(url, entry);
+      entry.promise.catch(function () { if (cache.get(url) === entry) cache.delete(url); });
+      return entry.promise;
+    }
+    return entry.promise.catch(function (error) {
+      if (entry.drawing === drawing || drawing !== generation) throw error;
+      return shared(cache, url, drawing, load);
+    });
+  }
+
+  function template(kind, theme, drawing) {
     var url = new URL(kind + "." + theme + ".json", TEMPLATE_BASE).href;
-    if (!templates[url]) templates[url] = fetchText(url).then(JSON.parse);
-    return templates[url];
+    var signal = visit.signal;
+    return shared(templates, url, drawing, function () { return fetchText(url, signal).then(JSON.parse); });
+  }
+
+  function csvText(url, drawing) {
+    var signal = visit.signal;
+    return shared(csvs, url, drawing, function () {
+      return fetchText(url, signal).then(function (text) { return text.replace(/^\ufeff/, ""); });
+    });
+  }
+
+  // RFC 4180 CSV: fields separated by commas, rows by CRLF or LF; a field in double quotes may hold
+  // commas, line breaks and doubled quotes. Returns the rows as arrays of strings; blank lines are skipped.
+  function csvRows(text) {
+    var rows = [], row = [], field = "", quoted = false, fresh = true, i = 0, c;
+    while (i < text.length) {
+      c = text.charAt(i);
+      i += 1;
+      if (quoted) {
+        if (c !== '"') field += c;
+        else if (text.charAt(i) === '"') { field += '"'; i += 1; }
+        else quoted = false;
+      } else if (c === '"' && fresh) {
+        quoted = true;
+        fresh = false;
+      } else if (c === ",") {
+        row.push(field);
+        field = "";
+        fresh = true;
+      } else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text.charAt(i) === "\n") i += 1;
+        row.push(field);
+        if (row.length > 1 || row[0] !== "") rows.push(row);
+        row = [];
+        field = "";
+        fresh = true;
+      } else {
+        field += c;
+        fresh = false;
+      }
+    }
+    if (!fresh || field !== "" || row.length) {
+      row.push(field);
+      if (row.length > 1 || row[0] !== "") rows.push(row);
+    }
+    return rows;
+  }
+
+  // The records of a CSV, one object per row keyed by the header, values as text ("" where a row is
+  // short): what Vega's CSV reader gives, without its `new Function`. Keys are defined, not assigned,
+  // so a column named __proto__ is an ordinary key.
+  function csvRecords(text) {
+    var rows = csvRows(text), columns = rows.shift() || [];
+    return rows.map(function (cells) {
+      var record = {};
+      columns.forEach(function (column, i) {
+        Object.defineProperty(record, column, {value: i < cells.length ? cells[i] : "", enumerable: true,
+                                               writable: true, configurable: true});
+      });
+      return record;
+    });
   }
 
   // A tooltip built from text nodes only: data strings can never become markup.
@@ -106,7 +192,7 @@
   function buildTable(holder, csv) {
     var pivot = PIVOTS[holder.dataset.table];
     if (!pivot || holder.dataset.built) return;
-    var rows = vega.read(csv, {type: "csv", parse: {}});
+    var rows = csvRecords(csv);
     var columns = [], byKey = new Map();
     rows.forEach(function (row) {
       var key = pivot.keys.map(function (k) { return row[k]; }).join("\u0000");
@@ -142,16 +228,19 @@
   function draw(container, drawing) {
     var theme = scheme();
     var csvUrl = new URL(container.dataset.csv, document.baseURI).href;
-    return Promise.all([template(container.dataset.kind, theme), fetchText(csvUrl)]).then(function (loaded) {
+    return Promise.all([template(container.dataset.kind, theme, drawing), csvText(csvUrl, drawing)]).then(function (loaded) {
       if (drawing !== generation || !container.isConnected) return;
       var figure = container.closest("figure");
       var holder = figure && figure.querySelector(".suanli-table[data-table]");
-      if (holder) buildTable(holder, loaded[1].replace(/^\ufeff/, ""));
+      if (holder) buildTable(holder, loaded[1]);
       var spec = JSON.parse(JSON.stringify(loaded[0]));
       spec.data.forEach(function (source) {
         if (source.url === PLACEHOLDER) {
+          // parsed records (fresh for every drawing: Vega converts types in place), typed by the
+          // template's own `parse`; "json" is Vega's format for values already read
           delete source.url;
-          source.values = loaded[1].replace(/^\ufeff/, "");
+          source.values = csvRecords(loaded[1]);
+          source.format = Object.assign({}, source.format, {type: "json"});
         }
       });
       spec.description = container.getAttribute("aria-label") || "";
@@ -167,8 +256,9 @@
       bindings.className = "suanli-bindings";
       container.appendChild(bindings);
       container.appendChild(graphic);
-      var view = new vega.View(vega.parse(spec), {
-        renderer: "svg", container: graphic, bind: bindings, hover: true, tooltip: showTooltip
+      var view = new vega.View(vega.parse(spec, null, {ast: true}), {
+        expr: vega.expressionInterpreter, renderer: "svg", container: graphic, bind: bindings, hover: true,
+        tooltip: showTooltip
       });
       views.push(view);
       return view.runAsync().then(function () {
@@ -177,6 +267,8 @@
         container.dataset.rendered = "true";
       });
     }).catch(function (error) {
+      // superseded (palette switch, navigation, an abort with it): the newer drawing owns the chart
+      if (drawing !== generation || !container.isConnected || (error && error.name === "AbortError")) return;
       container.textContent = "图表加载失败，请使用下方数据表或下载 CSV。";
       container.dataset.rendered = "error";
       console.error("suanli chart", csvUrl, error);
@@ -196,10 +288,19 @@
     return Promise.all(Array.prototype.map.call(charts, function (chart) { return draw(chart, drawing); }));
   }
 
+  // A new page (a direct load, or Material's instant navigation): what the last one still loads is
+  // aborted, and its CSVs are forgotten.
+  function newVisit() {
+    if (visit) visit.abort();
+    visit = new AbortController();
+    csvs = new Map();
+    return drawAll();
+  }
+
   if (typeof document$ !== "undefined") {
-    document$.subscribe(drawAll);
+    document$.subscribe(newVisit);
   } else {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", newVisit);
   }
   new MutationObserver(function () { drawAll(); }).observe(document.body, {
     attributes: true, attributeFilter: ["data-md-color-scheme"]

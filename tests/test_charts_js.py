@@ -1,0 +1,146 @@
+"""charts.js under stress, in Chromium: one CSV fetch per chart and page visit (a palette switch
+reuses it), fetches still loading are aborted when the reader moves on (silently), and a superseded
+drawing that fails never touches the chart."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from conftest import watched_page
+
+from helpers import built_for_browser, follow, minimal_data, serving
+
+ISSUE = "issues/2024-12-11/"
+COMPANY = "companies/nvda-o/"
+ARCHIVE = "issues/"
+FAILED = "图表加载失败"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The minimal data folder (an issue with two charts, company pages with two) built and served."""
+    root = tmp_path_factory.mktemp("charts-js")
+    site = root / "site"
+    origin = built_for_browser(minimal_data(root / "data"), site)
+    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+        yield origin
+
+
+@pytest.fixture
+def page(browser, served):
+    with watched_page(browser, served) as page:
+        yield page
+
+
+def drawn(page, theme: str) -> None:
+    """Wait until every chart has drawn in `theme`, and check each drew marks, not the error text."""
+    page.wait_for_function(
+        """theme => { const charts = [...document.querySelectorAll('.suanli-chart')];
+                      return charts.length && charts.every(c => c.dataset.rendered && c.dataset.theme === theme); }""",
+        arg=theme,
+        timeout=15000,
+    )
+    for chart in page.locator(".suanli-chart").all():
+        assert chart.get_attribute("data-rendered") == "true"
+        assert FAILED not in chart.inner_text()
+        assert chart.locator(".suanli-graphic svg g[class^='mark-'] > path").count() > 0
+
+
+def csv_urls(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".suanli-chart", "cs => cs.map(c => new URL(c.dataset.csv, document.baseURI).href)"
+    )
+
+
+def pump_until(page, condition, timeout_ms: int = 10000) -> None:
+    """Let Playwright deliver events (requests, routes) until `condition()` holds."""
+    for _ in range(timeout_ms // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("timed out")
+
+
+def test_each_csv_is_fetched_once_per_visit_and_reused_by_the_palette_switch(page, served):
+    fetched = Counter()
+    page.on("request", lambda r: r.url.endswith(".csv") and fetched.update([r.url]))
+    page.goto(served + ISSUE)
+    drawn(page, "light")
+    urls = csv_urls(page)
+    assert len(urls) == 2
+    page.evaluate("window.__sameDocument = true")
+    page.click("label[for='__palette_1']")
+    drawn(page, "dark")
+    page.click("label[for='__palette_0']")
+    drawn(page, "light")
+    assert fetched == Counter({url: 1 for url in urls})
+    # a new visit (away and back by instant navigation) fetches each once more
+    follow(page, served + ARCHIVE)
+    follow(page, served + ISSUE)
+    drawn(page, "light")
+    page.click("label[for='__palette_1']")
+    drawn(page, "dark")
+    assert fetched == Counter({url: 2 for url in urls})
+    assert page.evaluate("window.__sameDocument") is True
+    assert page.problems == []
+
+
+def test_fetches_in_flight_are_aborted_when_the_reader_navigates_away(page, served):
+    held = []
+    page.route(f"**/{ISSUE}*.csv", lambda route: held.append(route))  # never answered: the issue's CSVs stay in flight
+    failed = []
+    page.on("requestfailed", lambda r: failed.append((r.url, r.failure)))
+    page.goto(served)
+    page.evaluate("window.__sameDocument = true")
+    follow(page, served + ISSUE)
+    pump_until(page, lambda: len(held) == 2)
+    urls = csv_urls(page)
+    follow(page, served + COMPANY)  # instant navigation to a page with charts of its own
+    drawn(page, "light")
+    pump_until(page, lambda: len(failed) == 2)
+    assert sorted(failed) == sorted((url, "net::ERR_ABORTED") for url in urls)
+    assert FAILED not in page.inner_text("body")
+    assert page.evaluate("window.__sameDocument") is True
+    assert page.problems == []  # an abort is not an error: nothing logged either
+
+
+def test_a_superseded_drawing_that_fails_leaves_the_chart_alone(page, served):
+    """The light template answers with a 500 only after the palette switch has drawn the chart in dark."""
+    held = []
+    page.route("**/assets/charts/stocks.light.json", lambda route: held.append(route))
+    page.goto(served + ISSUE)
+    pump_until(page, lambda: len(held) == 1)
+    page.click("label[for='__palette_1']")
+    drawn(page, "dark")
+    with page.expect_response("**/assets/charts/stocks.light.json") as response:
+        held[0].fulfill(status=500, body="boom")
+    assert response.value.status == 500
+    page.wait_for_timeout(300)  # the failed drawing's handlers run
+    drawn(page, "dark")
+    assert not [p for p in page.problems if "suanli chart" in p or p.startswith("csp")]
+
+
+def test_a_drawing_does_not_inherit_the_failure_of_a_superseded_drawings_fetch(page, served):
+    """The palette switch comes while the CSV is loading for the light drawing; that fetch fails: the dark
+    drawing, which was sharing it, fetches again and draws."""
+    fetched = Counter()
+    page.on("request", lambda r: r.url.endswith(".csv") and fetched.update([r.url]))
+    held = []
+    page.route("**/exhibit-1.csv", lambda route: held.append(route) if not held else route.continue_())
+    page.goto(served + ISSUE)
+    pump_until(page, lambda: len(held) == 1)
+    page.click("label[for='__palette_1']")
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    held[0].fulfill(status=500, body="boom")
+    drawn(page, "dark")
+    assert fetched[held[0].request.url] == 2
+    assert not [p for p in page.problems if "suanli chart" in p or p.startswith("csp")]
+
+
+def test_the_current_drawing_that_fails_says_so(page, served):
+    page.route("**/exhibit-1.csv", lambda route: route.fulfill(status=500, body="boom"))
+    page.goto(served + ISSUE)
+    chart = page.locator(".suanli-chart[data-csv$='exhibit-1.csv']")
+    page.wait_for_function("document.querySelector(\".suanli-chart[data-csv$='exhibit-1.csv']\").dataset.rendered")
+    assert chart.get_attribute("data-rendered") == "error" and FAILED in chart.inner_text()
