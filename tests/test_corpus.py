@@ -18,6 +18,20 @@ from helpers import build, edit, minimal_data, write
 ISSUE = "issues/2024-12-11/issue.yaml"
 
 EXTRA = {
+    "a control character in a CSV cell": (
+        lambda d: edit(d / "issues/2024-12-11/stocks.csv", "MU.O,", "MU.O\x01,"),
+        [
+            "data/issues/2024-12-11/stocks.csv:4: found the control character U+0001, expected text without control "
+            "characters (U+0000 to U+001F other than tab and line breaks) [control-character]"
+        ],
+    ),
+    "a control character in a list item": (
+        lambda d: (d / ISSUE).write_text((d / ISSUE).read_text(encoding="utf-8") + 'risks: ["风险\\x1b[31m"]\n'),
+        [
+            "data/issues/2024-12-11/issue.yaml:16: risks[1]: found the control character U+001B, expected text "
+            "without control characters (U+0000 to U+001F other than tab and line breaks) [control-character]"
+        ],
+    ),
     "UTF-16 (a BOM that is not UTF-8's)": (
         lambda d: (d / "companies.yaml").write_bytes(
             (d / "companies.yaml").read_text(encoding="utf-8").encode("utf-16")

@@ -33,6 +33,13 @@ CASES = {
             "expected ',' or ']', but got ':'), expected valid YAML [yaml-syntax]"
         ],
     ),
+    "control-character": (
+        lambda d: edit(d / ISSUE, "body: 正文", 'body: "正文\\u0001"'),
+        [
+            "data/issues/2024-12-11/issue.yaml:9: highlights[1].body: found the control character U+0001, expected "
+            "text without control characters (U+0000 to U+001F other than tab and line breaks) [control-character]"
+        ],
+    ),
     "missing-field": (
         lambda d: edit(d / ISSUE, "title: 测试周报\n", ""),
         ["data/issues/2024-12-11/issue.yaml:1: title: found no such field, expected text [missing-field]"],

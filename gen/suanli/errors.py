@@ -21,6 +21,7 @@ CODES = {
     "not-a-folder": "issues/ 下应为期次目录，实为文件",
     "unreadable": "文件无法读取",
     "encoding": "不是 UTF-8 编码",
+    "control-character": "含有控制字符（多为从别处粘贴而来）",
     "missing-file": "缺少文件或目录",
     "missing-field": "缺少必填字段或值为空",
     "unknown-field": "未知字段（多为拼写错误）",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .errors import Collector, show
-from .yamlsrc import KeyPath, YamlDoc, dotted, is_date
+from .yamlsrc import CONTROL_EXPECTED, KeyPath, YamlDoc, control_character, dotted, is_date
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -78,6 +78,9 @@ class Fields:
         if not value.strip():
             self.error("missing-field", name, "an empty value", expected)
             return None
+        if found := control_character(value):  # written as an escape ("\u0001") in a quoted YAML string
+            self.error("control-character", name, found, CONTROL_EXPECTED)
+            return None
         return value
 
     def choice(self, name: str, options: tuple[str, ...], required: bool = True) -> str | None:
@@ -124,6 +127,8 @@ class Fields:
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
                 self._error("wrong-type", self.keypath + (name, i), show(item), "text")
+            elif found := control_character(item):
+                self._error("control-character", self.keypath + (name, i), found, CONTROL_EXPECTED)
             else:
                 out.append(item)
         return out

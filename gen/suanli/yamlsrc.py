@@ -9,6 +9,7 @@ that a validation error can point at the line the author has to fix.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,17 @@ from typing import Any
 import yaml
 
 from .errors import Collector, show
+
+# C0 control characters other than tab, LF and CR: invisible, and XML (the feed) cannot carry them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_EXPECTED = "text without control characters (U+0000 to U+001F other than tab and line breaks)"
+
+
+def control_character(text: str) -> str | None:
+    """How the first control character of `text` appears in a message, or None if it has none."""
+    found = CONTROL_CHARACTER.search(text)
+    return f"the control character U+{ord(found.group()):04X}" if found else None
+
 
 KeyPath = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it (PyPI's wheels are): ten times the pure-Python speed.
@@ -59,7 +71,7 @@ def read_text(path: Path, errors: Collector) -> str | None:
         )
         return None
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         errors.add(
@@ -71,6 +83,13 @@ def read_text(path: Path, errors: Collector) -> str | None:
             'UTF-8 text (save as "CSV UTF-8" or UTF-8 in your editor)',
         )
         return None
+    if (found := CONTROL_CHARACTER.search(text)) is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        errors.add(
+            "control-character", path, line, "", f"the control character U+{ord(found.group()):04X}", CONTROL_EXPECTED
+        )
+        return None
+    return text
 
 
 def load_yaml(path: Path, errors: Collector) -> YamlDoc | None:

@@ -1,0 +1,473 @@
+"""Side by side: two versions of the site's sources build the same demo archives, pair by pair.
+
+    .venv/bin/python bench/compare.py --before REV [--after REV|worktree] [--sizes 52 260 520]
+                                      [--repeat 2] [--saves 3] [--preview-all] [--json FILE]
+
+Each version runs on a snapshot of its sources (mkdocs.yml, docs/, gen/, overrides/ and whatever else
+its mkdocs.yml names: a revision through `git archive`, the working tree copied at the start, so edits
+during the run change nothing), with PYTHONPATH=<snapshot>/gen so its own package is imported rather
+than the editable install's, in its snapshot folder. For each size, in one run:
+- one demo archive (the working tree's `suanli demo`; the data format is the same for both);
+- clean builds, pair by pair (`properdocs build --strict`, empty site folder, empty generator cache,
+  fresh process), alternating which version goes first: wall time and peak memory of the build
+  process; the best of `--repeat` for each, and the ratio after / before;
+- whether the two sites agree: the same file list, and how many files differ byte-wise (they may,
+  e.g. in HTML structure; only the counts are reported);
+- at the largest size (every size with --preview-all): `suanli serve` on a copy of the archive, then
+  `--saves` saves of the latest issue.yaml (a changed title each time); the time from each save to the
+  server's "Reloading browsers" line, its median, and its ratio to that version's clean build. The
+  server is stopped with SIGTERM and anything it leaves (an earlier `suanli serve` ran a child that
+  survives SIGTERM) is killed.
+Then seconds per week between sizes, for each version, to show whether growth stays linear.
+
+Not a test: it prints a Markdown table for bench/README.md (and every figure as JSON with --json).
+Figures are the best of `--repeat` runs, to keep other load on the machine out of them; the ratios
+are pairs from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))  # bench/ is not a package
+
+from preview import free_port, port_is_free, rss_mb, tree, wait_for_reloads  # noqa: E402
+
+SITE_URL = "http://127.0.0.1:8000/"
+SOURCE_DATE_EPOCH = "1733875200"
+SOURCES = ("mkdocs.yml", "docs", "gen", "overrides")  # always, if the version has them
+NOT_SOURCES = {"data", "tests", "bench", "site", ".cache", ".github", ".ci", ".git", ".venv"}
+RELOADED = "Reloading browsers"
+# Issue #10's acceptance, and the peak memory target it keeps (issue 6; bench/README.md)
+TARGET_CLEAN_RATIO = 0.45
+TARGET_SAVE_RATIO = 0.3
+TARGET_PEAK_MB = 300
+# Runs one build in a fresh interpreter and prints its wall time and the peak memory of the build process
+# (as bench/run.py does).
+MEASURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
+    "sys.stderr.write(r.stderr if r.returncode else '')"
+)
+
+
+@dataclass
+class Version:
+    key: str  # "before" or "after"
+    label: str  # for the reader: a short commit, or the working tree
+    root: Path  # the snapshot
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SUANLI_")}
+        return {**env, "PYTHONPATH": str(self.root / "gen"), **extra}
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=REPO, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def named_paths(config: str) -> set[str]:
+    """Top-level folders and files that an mkdocs.yml names: docs_dir, custom_dir, hooks, gen-files
+    scripts, watch (a version whose build needs, say, a templates folder beside gen/ names it there)."""
+    found = set(re.findall(r"^\s*(?:docs_dir|custom_dir):\s*([^\s#]+)", config, re.MULTILINE))
+    for block in re.finditer(r"^([ ]*)(?:hooks|watch|scripts):[ ]*\n((?:\1[ ]*- [^\n]+\n)+)", config, re.MULTILINE):
+        found |= set(re.findall(r"- ([^\s#]+)", block.group(2)))
+    return {Path(p).parts[0] for p in found if p and not Path(p).is_absolute()}
+
+
+def snapshot(rev: str | None, dest: Path) -> Path:
+    """The sources a build needs, from revision `rev` (None: the working tree, as it is now)."""
+    dest.mkdir(parents=True)
+    if rev is None:
+        present = {p.name for p in REPO.iterdir()}
+        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    else:
+        present = set(git("ls-tree", "--name-only", rev).splitlines())
+        config = git("show", f"{rev}:mkdocs.yml")
+    names = sorted(((set(SOURCES) | named_paths(config)) - NOT_SOURCES) & present)
+    if rev is None:
+        for name in names:
+            if (REPO / name).is_dir():
+                ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+                shutil.copytree(REPO / name, dest / name, ignore=ignore)
+            else:
+                shutil.copy2(REPO / name, dest / name)
+    else:
+        archive = subprocess.run(["git", "archive", rev, *names], cwd=REPO, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    (dest / "data").mkdir(exist_ok=True)  # earlier mkdocs.yml files name data/ under watch:
+    # compiled now, so no build pays for it and `serve` never sees __pycache__ appear under a watched gen/
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest / "gen")], check=True)
+    return dest
+
+
+def describe(rev: str | None) -> str:
+    if rev is None:
+        dirty = git("status", "--porcelain", "--", *SOURCES)
+        return f"working tree ({git('rev-parse', '--short', 'HEAD')}{' + uncommitted changes' if dirty else ''})"
+    short = git("rev-parse", "--short", f"{rev}^{{commit}}")
+    return short if short.startswith(rev) else f"{short} ({rev})"
+
+
+def write_demo(current: Path, data: Path, weeks: int) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "suanli.cli", "demo", str(data), "--weeks", str(weeks)],
+        cwd=current,
+        env={**os.environ, "PYTHONPATH": str(current / "gen")},
+        check=True,
+        capture_output=True,
+    )
+
+
+def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    os.sync()  # the previous build's writes are flushed now, not during this build
+    result = subprocess.run([sys.executable, "-c", MEASURE, *command], env=env, cwd=cwd, capture_output=True, text=True)
+    wall, peak_kb, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"build failed ({cwd}): {' '.join(command)}\n{result.stderr}")
+    return float(wall), int(peak_kb) / 1024
+
+
+def clean_build(version: Version, data: Path, site_dir: Path, cache: Path) -> tuple[float, float]:
+    shutil.rmtree(site_dir, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True)
+    command = [sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-f", "mkdocs.yml", "-d", str(site_dir)]
+    env = version.env(
+        SUANLI_DATA=str(data), SUANLI_SITE_URL=SITE_URL, SUANLI_CACHE=str(cache), SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH
+    )
+    return measure(command, env, version.root)
+
+
+def compare_sites(before: Path, after: Path) -> dict:
+    def files(root: Path) -> set[str]:
+        return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+    a, b = files(before), files(after)
+    differ = sorted(name for name in a & b if not filecmp.cmp(before / name, after / name, shallow=False))
+    return {
+        "files_before": len(a),
+        "files_after": len(b),
+        "same_file_list": a == b,
+        "only_before": sorted(a - b),
+        "only_after": sorted(b - a),
+        "common": len(a & b),
+        "differ": len(differ),
+        "differ_files": differ,
+    }
+
+
+def kill_all(server: subprocess.Popen, known: list[int]) -> None:
+    """The server, its descendants, and what it left (its own process group: it runs in a new session)."""
+    for pid in set(tree(server.pid)[1:]) | set(known[1:]):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        os.killpg(server.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    if server.poll() is None:
+        server.kill()
+    server.wait()
+
+
+def preview(version: Version, archive: Path, work: Path, saves: int) -> dict:
+    """`suanli serve` on a copy of the archive: first build, then `saves` saves of the latest issue.yaml."""
+    data = work / f"preview-{version.key}-data"
+    shutil.copytree(archive, data)
+    issue_yaml = max((data / "issues").iterdir()) / "issue.yaml"
+    original = issue_yaml.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", original, re.MULTILINE).group(1)
+    port = free_port()
+    log = work / f"serve-{version.key}.log"
+    env = version.env(SUANLI_DATA=str(data), SUANLI_CACHE=str(work / f"preview-{version.key}-cache"))
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "suanli.cli", "serve", "--port", str(port)],
+            cwd=version.root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    processes: list[int] = []
+    rows = []
+    try:
+        started = time.monotonic()
+        while "Serving on" not in log.read_text(encoding="utf-8", errors="replace"):
+            if server.poll() is not None or time.monotonic() - started > 900:
+                raise SystemExit(f"serve did not start:\n{log.read_text(encoding='utf-8')[-3000:]}")
+            time.sleep(0.1)
+        first_build = time.monotonic() - started
+        time.sleep(1)  # the watcher starts after the first build
+        for number in range(1, saves + 1):
+            reloads = log.read_text(encoding="utf-8", errors="replace").count(RELOADED)
+            # what an author's save looks like to the watcher: the file rewritten, with a changed title
+            issue_yaml.write_text(
+                original.replace(f"title: {title}", f"title: {title}（第{number}稿）", 1), encoding="utf-8"
+            )
+            saved = time.monotonic()
+            reloaded = wait_for_reloads(log, reloads + 1, 900)
+            time.sleep(1)  # let the server settle (and any second reload for the same save happen) before the next
+            rows.append(
+                {"save": number, "reload_s": round(reloaded - saved, 2), "rss_mb": round(rss_mb(tree(server.pid)), 1)}
+            )
+            print(
+                f"    {version.key} save {number}: reload {rows[-1]['reload_s']:.2f} s, {rows[-1]['rss_mb']:.0f} MB",
+                flush=True,
+            )
+        processes = tree(server.pid)
+        stop_begun = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+        stopped_s = time.monotonic() - stop_begun
+        left = [pid for pid in processes if Path(f"/proc/{pid}").exists()]
+        freed = port_is_free(port)
+    finally:
+        kill_all(server, processes)
+    return {
+        "first_build_s": round(first_build, 2),
+        "processes": len(processes),
+        "median_reload_s": statistics.median(r["reload_s"] for r in rows) if rows else None,
+        "rss_max_mb": max((r["rss_mb"] for r in rows), default=None),
+        "sigterm_exit_s": round(stopped_s, 2),
+        "processes_left_after_sigterm": len(left),
+        "port_freed_by_sigterm": freed,
+        "rows": rows,
+    }
+
+
+def run_size(index: int, weeks: int, versions: list[Version], current: Path, args: argparse.Namespace) -> dict:
+    prefix = f"suanli-compare-{weeks}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=REPO / ".cache" if (REPO / ".cache").exists() else None) as t:
+        work = Path(t)
+        data = work / "data"
+        start = time.monotonic()
+        write_demo(current, data, weeks)
+        issues = sum(1 for p in (data / "issues").iterdir() if p.is_dir())
+        print(f"{weeks} weeks: demo archive of {issues} issues in {time.monotonic() - start:.1f} s", flush=True)
+        builds = []
+        for attempt in range(args.repeat):
+            # alternate which version goes first from one pair to the next, so neither always meets a cold machine
+            order = versions if (index + attempt) % 2 == 0 else versions[::-1]
+            for position, version in enumerate(order):
+                wall, peak = clean_build(version, data, work / f"site-{version.key}", work / "cache")
+                builds.append(
+                    {
+                        "version": version.key,
+                        "attempt": attempt,
+                        "first": position == 0,
+                        "wall_s": wall,
+                        "peak_mb": peak,
+                    }
+                )
+                print(f"  {version.key} build {attempt + 1}: {wall:.2f} s, {peak:.0f} MB", flush=True)
+        best = {
+            v.key: {
+                "wall_s": min(b["wall_s"] for b in builds if b["version"] == v.key),
+                "peak_mb": min(b["peak_mb"] for b in builds if b["version"] == v.key),
+            }
+            for v in versions
+        }
+        sites = compare_sites(work / "site-before", work / "site-after")
+        print(
+            f"  sites: {sites['files_before']} / {sites['files_after']} files, "
+            f"{'same file list' if sites['same_file_list'] else 'file lists differ'}, {sites['differ']} differ byte-wise",
+            flush=True,
+        )
+        shutil.rmtree(work / "site-before")
+        shutil.rmtree(work / "site-after")
+        saves = {}
+        if args.saves and (args.preview_all or weeks == max(args.sizes)):
+            order = versions if index % 2 == 0 else versions[::-1]
+            for version in order:
+                result = preview(version, data, work, args.saves)
+                result["reload_over_full"] = result["median_reload_s"] / best[version.key]["wall_s"]
+                saves[version.key] = result
+    return {
+        "weeks": weeks,
+        "issues": issues,
+        "builds": builds,
+        "best": best,
+        "ratio": best["after"]["wall_s"] / best["before"]["wall_s"],
+        "sites": sites,
+        "preview": saves,
+    }
+
+
+def per_week(rows: list[dict], key: str) -> list[dict]:
+    """Seconds of clean build per added week, between consecutive sizes."""
+    steps = []
+    for a, b in zip(rows, rows[1:], strict=False):
+        added = b["weeks"] - a["weeks"]
+        seconds = b["best"][key]["wall_s"] - a["best"][key]["wall_s"]
+        steps.append({"from": a["weeks"], "to": b["weeks"], "s_per_week": seconds / added})
+    return steps
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def times(x: float) -> str:
+    return f"{x:.0f}×" if abs(x - round(x)) < 0.05 else f"{x:.1f}×"
+
+
+def report(result: dict) -> str:
+    rows = result["sizes"]
+    lines = [
+        f"before: `{result['before']}`, after: {result['after']}; best of {result['repeat']}, {result['machine']}",
+        "",
+        "| weeks | before | after | after / before | peak before | peak after | save before / after "
+        "| save / full before / after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        b, a = r["best"]["before"], r["best"]["after"]
+        if r["preview"]:
+            pb, pa = r["preview"]["before"], r["preview"]["after"]
+            save = f"{pb['median_reload_s']:.1f} s / {pa['median_reload_s']:.1f} s"
+            ratio = f"{pb['reload_over_full']:.2f} / {pa['reload_over_full']:.2f}"
+        else:
+            save = ratio = "–"
+        lines.append(
+            f"| {r['weeks']} | {b['wall_s']:.1f} s | {a['wall_s']:.1f} s | {r['ratio']:.2f} | {b['peak_mb']:.0f} MB "
+            f"| {a['peak_mb']:.0f} MB | {save} | {ratio} |"
+        )
+    lines.append("")
+    for r in rows:
+        s = r["sites"]
+        lists = (
+            "the same file list"
+            if s["same_file_list"]
+            else (f"file lists differ ({len(s['only_before'])} only before, {len(s['only_after'])} only after)")
+        )
+        lines.append(
+            f"Sites at {r['weeks']} weeks: {s['files_before']} / {s['files_after']} files, {lists}; "
+            f"{s['differ']} of {s['common']} in common differ byte-wise."
+        )
+    for r in rows:
+        for key, p in r["preview"].items():
+            stop = "exits, port free" if p["port_freed_by_sigterm"] else "port still held"
+            left = p["processes_left_after_sigterm"]
+            saves = ", ".join(f"{row['reload_s']:.1f}" for row in p["rows"])
+            lines.append(
+                f"Preview at {r['weeks']} weeks, {key}: first build {p['first_build_s']:.1f} s, "
+                f"saves {saves} s, "
+                f"{p['processes']} process{'es' if p['processes'] > 1 else ''} at {p['rss_max_mb']:.0f} MB RSS; "
+                f"SIGTERM: {stop}{f', {left} process left (killed)' if left else ''}."
+            )
+    if len(rows) > 1:
+        lines.append("")
+        for key in ("before", "after"):
+            steps = ", ".join(
+                f"{s['from']}→{s['to']}: {s['s_per_week'] * 1000:.0f} ms/week" for s in result["per_week"][key]
+            )
+            first, last = rows[0], rows[-1]
+            growth = last["best"][key]["wall_s"] / first["best"][key]["wall_s"]
+            lines.append(
+                f"Growth, {key}: {steps}; {last['weeks']} / {first['weeks']} weeks = {growth:.1f}× "
+                f"for {times(last['issues'] / first['issues'])} the issues."
+            )
+    last = rows[-1]
+    lines += ["", f"Targets (issue #10) at {last['weeks']} weeks:", ""]
+    lines += ["| target | figure | met |", "| --- | --- | --- |"]
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    lines.append(
+        f"| clean build ≤ {TARGET_CLEAN_RATIO} × before | {last['ratio']:.2f} | {met(last['ratio'] <= TARGET_CLEAN_RATIO)} |"
+    )
+    if len(rows) > 2:
+        steps = result["per_week"]["after"]
+        spread = steps[-1]["s_per_week"] / steps[0]["s_per_week"] if steps[0]["s_per_week"] > 0 else float("nan")
+        lines.append(
+            f"| growth stays linear: ms per added week, last step / first step | {spread:.2f} | see the growth lines |"
+        )
+    if last["preview"]:
+        ratio = last["preview"]["after"]["reload_over_full"]
+        lines.append(
+            f"| preview save ≤ {TARGET_SAVE_RATIO} × full build | {ratio:.2f} | {met(ratio <= TARGET_SAVE_RATIO)} |"
+        )
+    peak = last["best"]["after"]["peak_mb"]
+    lines.append(f"| peak memory ≤ {TARGET_PEAK_MB} MB | {peak:.0f} MB | {met(peak <= TARGET_PEAK_MB)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--before", required=True, help="git revision of the earlier version")
+    parser.add_argument("--after", default="worktree", help="git revision, or `worktree` (the default)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[52, 260, 520])
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--saves", type=int, default=3, help="preview saves per version (0: no preview)")
+    parser.add_argument("--preview-all", action="store_true", help="preview at every size, not only the largest")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    args = parser.parse_args()
+    args.sizes = sorted(set(args.sizes))
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="suanli-compare-src-") as temp:
+        sources = Path(temp)
+        current = snapshot(None, sources / "worktree")  # the working tree as it is now: demo archives, and --after
+        after_rev = None if args.after == "worktree" else args.after
+        versions = [
+            Version("before", describe(args.before), snapshot(args.before, sources / "before")),
+            Version(
+                "after", describe(after_rev), current if after_rev is None else snapshot(after_rev, sources / "after")
+            ),
+        ]
+        print(f"Machine: {machine()}\nbefore: {versions[0].label}\nafter: {versions[1].label}", flush=True)
+        rows = [run_size(index, weeks, versions, current, args) for index, weeks in enumerate(args.sizes)]
+    result = {
+        "machine": machine(),
+        "before": versions[0].label,
+        "after": versions[1].label,
+        "repeat": args.repeat,
+        "saves": args.saves,
+        "sizes": rows,
+        "per_week": {key: per_week(rows, key) for key in ("before", "after")},
+        "run_s": round(time.monotonic() - began, 1),
+    }
+    print()
+    print(report(result))
+    print(f"\n(run took {result['run_s'] / 60:.1f} min)")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
