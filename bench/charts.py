@@ -18,9 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "gen"))
 
-from suanli import charts, pages, tables  # noqa: E402
-from suanli.demo import write_demo  # noqa: E402
-from suanli.load import load_dataset  # noqa: E402
+from suanli.authoring.demo import write_demo  # noqa: E402
+from suanli.load.dataset import load_dataset  # noqa: E402
+from suanli.render import charts  # noqa: E402
+from suanli.render import formats as tables  # noqa: E402
+from suanli.render import issue_pages as pages  # noqa: E402
 
 
 def gz(path: Path) -> int:

@@ -33,10 +33,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "gen"))
 
-from suanli import exhibits, pages, site, tables  # noqa: E402
-from suanli.demo import write_demo  # noqa: E402
-from suanli.load import load_dataset  # noqa: E402
-from suanli.search import jieba_user_dictionary  # noqa: E402
+from suanli.authoring.demo import write_demo  # noqa: E402
+from suanli.load.dataset import load_dataset  # noqa: E402
+from suanli.render import exhibit_csv as exhibits  # noqa: E402
+from suanli.render import formats as tables  # noqa: E402
+from suanli.render import issue_pages as pages  # noqa: E402
+from suanli.render.jieba_words import jieba_user_dictionary  # noqa: E402
+from suanli.site import assemble as site  # noqa: E402
 
 SITE_URL = "http://127.0.0.1:8000/"
 # Runs one build in a fresh interpreter and prints its wall time and the peak memory of the build process.
@@ -66,7 +69,7 @@ def build_command(config: Path, site_dir: Path) -> list[str]:
 def baseline_config(work: Path, docs: Path, synthetic: bool, jieba_dict: Path) -> Path:
     """mkdocs.yml without the generator: no gen-files, no hook; docs_dir and jieba dictionary given."""
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    replaced = re.sub(r"\n  - gen-files:\n      scripts:\n        - gen/pages.py\n", "\n", text)
+    replaced = re.sub(r"\n  - gen-files:\n      scripts:\n        - gen/write_pages.py\n", "\n", text)
     replaced = re.sub(r"\nhooks:\n  - gen/hooks.py\n", "\n", replaced)
     replaced = replaced.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     replaced = re.sub(r"\nwatch:\n(  - \w+\n)+", "\n", replaced)  # preview only; paths are relative to the repo

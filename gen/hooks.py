@@ -10,6 +10,7 @@ gen-files script does not load the data a second time.
 import gc
 import hashlib
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -25,12 +26,17 @@ from mkdocs.exceptions import Abort, BuildError, PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from suanli import csp  # noqa: E402
-from suanli.cache import site_result  # noqa: E402
 from suanli.errors import DataErrors  # noqa: E402
-from suanli.paths import data_dir, record_timing  # noqa: E402
+from suanli.render import csp  # noqa: E402
+from suanli.settings import Settings, record_timing  # noqa: E402
+from suanli.site.cache import site_result  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.suanli")
+
+
+def _settings(config) -> Settings:
+    """The generator's settings: read here, at its edge, from the environment and the site's config."""
+    return Settings.from_environ(os.environ, config.site_url or "")
 
 
 @event_priority(100)
@@ -39,7 +45,7 @@ def on_config(config):
     jieba.setLogLevel(logging.WARNING)
     start = time.perf_counter()
     try:
-        result = site_result(data_dir(), config.site_url or "")
+        result = site_result(_settings(config))
     except DataErrors as exc:
         raise PluginError(exc.report()) from None
     config.extra["synthetic"] = result.synthetic
@@ -49,7 +55,7 @@ def on_config(config):
     if not path.exists():
         path.write_text(words, encoding="utf-8")
     config.plugins["material/search"].config.jieba_dict_user = str(path)
-    record_timing("generate (load, validate, render; or the cache)", time.perf_counter() - start)
+    record_timing(_settings(config), "generate (load, validate, render; or the cache)", time.perf_counter() - start)
     return config
 
 
@@ -57,7 +63,7 @@ def on_serve(server, config, builder):
     """During preview a bad edit must not take the site down: report the error in the terminal and
     keep serving the last good build (validation fails in on_config, before the site folder is touched).
     The data folder is watched wherever it is ($SUANLI_DATA need not be data/)."""
-    server.watch(str(data_dir().resolve()))
+    server.watch(str(_settings(config).data_dir.resolve()))
     csp.allow_preview_reload(server)  # the policy also allows the reload script the server injects
     build = server.builder
 
@@ -78,7 +84,7 @@ def on_files(files, config):
     """The chart data and the feed (thousands of small files at archive scale) go to MkDocs from
     memory; the pages go through gen-files (gen/pages.py). Writing the data files to gen-files'
     temporary folder first cost a full rebuild of 520 weeks about 1.5 s (bench/README.md)."""
-    result = site_result(data_dir(), config.site_url or "")
+    result = site_result(_settings(config))
     for path, content in result.files.items():
         if not path.endswith(".md"):
             files.append(File.generated(config, path, content=content))

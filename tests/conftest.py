@@ -13,7 +13,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from helpers import REAL_DATA, build
-from suanli.demo import write_demo
+from suanli.authoring.demo import write_demo
 
 DEMO_WEEKS = 12
 

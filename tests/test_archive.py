@@ -16,7 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 from test_build import page, shown_number
 
-from suanli.demo import LATE_JOINERS
+from suanli.authoring.demo import LATE_JOINERS
 
 UNITS = {"USD": "亿美元", "CNY": "亿人民币"}
 
@@ -243,8 +243,8 @@ def test_search_index_keeps_company_names_whole(demo_site):
 def test_series_exhibits_show_a_window_up_to_their_issue(tmp_path):
     """52 weeks of traffic (and GPU prices), 24 months of downloads: a page's size does not grow with the archive."""
     from helpers import TRAFFIC, minimal_data, write
-    from suanli import derive
-    from suanli.load import load_dataset
+    from suanli.derive import tables as derive
+    from suanli.load.dataset import load_dataset
 
     data = minimal_data(tmp_path / "data")
     write(

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import REAL_DATA, build, edit, minimal_data
-from suanli.load import load_dataset
+from suanli.load.dataset import load_dataset
 
 
 def page(site: Path, url_path: str) -> BeautifulSoup:

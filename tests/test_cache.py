@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from helpers import edit, minimal_data
-from suanli import cache, load
 from suanli.errors import DataErrors
+from suanli.load import dataset as load
+from suanli.settings import Settings
+from suanli.site import cache
 
 
 @pytest.fixture
 def fresh(tmp_path, monkeypatch):
-    monkeypatch.setenv("SUANLI_CACHE", str(tmp_path / "cache"))
     cache._memory.clear()
     calls = []
     real = load.load_dataset
@@ -19,24 +22,30 @@ def fresh(tmp_path, monkeypatch):
     return minimal_data(tmp_path / "data"), calls
 
 
-def test_unchanged_data_is_rendered_once_then_read_from_disk(fresh):
+def result(data, tmp_path, site_url: str, cache_dir: object = "cache"):
+    return cache.site_result(
+        Settings(data_dir=data, cache_dir=tmp_path / cache_dir if cache_dir else None, site_url=site_url)
+    )
+
+
+def test_unchanged_data_is_rendered_once_then_read_from_disk(fresh, tmp_path):
     data, calls = fresh
-    first = cache.site_result(data, "http://x/")
+    first = result(data, tmp_path, "http://x/")
     assert len(calls) == 1
-    assert cache.site_result(data, "http://x/") is first  # the hook and gen-files in one build
+    assert result(data, tmp_path, "http://x/") is first  # the hook and gen-files in one build
     cache._memory.clear()  # a later build, e.g. serve's next rebuild
-    again = cache.site_result(data, "http://x/")
+    again = result(data, tmp_path, "http://x/")
     assert len(calls) == 1 and again.files == first.files and again.jieba_words == first.jieba_words
 
 
-def test_any_change_to_the_data_or_the_site_url_is_a_new_result(fresh):
+def test_any_change_to_the_data_or_the_site_url_is_a_new_result(fresh, tmp_path):
     data, calls = fresh
-    first = cache.site_result(data, "http://x/")
+    first = result(data, tmp_path, "http://x/")
     edit(data / "issues/2024-12-11/stocks.csv", "2248,CNY", "2249,CNY")
-    second = cache.site_result(data, "http://x/")
+    second = result(data, tmp_path, "http://x/")
     assert len(calls) == 2 and "2,249" in second.files["issues/2024-12-11/index.md"].decode()
     assert second.files != first.files
-    cache.site_result(data, "http://y/")
+    result(data, tmp_path, "http://y/")
     assert len(calls) == 3
 
 
@@ -45,23 +54,39 @@ def test_bad_data_is_never_cached(fresh, tmp_path):
     edit(data / "issues/2024-12-11/stocks.csv", "2248,CNY", "2248亿,CNY")
     for _ in range(2):
         with pytest.raises(DataErrors):
-            cache.site_result(data, "http://x/")
+            result(data, tmp_path, "http://x/")
     assert len(calls) == 2 and not list((tmp_path / "cache").glob("*.pickle"))
 
 
 def test_a_damaged_cache_entry_is_rebuilt(fresh, tmp_path):
     data, calls = fresh
-    first = cache.site_result(data, "http://x/")
+    first = result(data, tmp_path, "http://x/")
     entry = next((tmp_path / "cache").glob("*.pickle"))
     entry.write_bytes(b"not a pickle")
     cache._memory.clear()
-    assert cache.site_result(data, "http://x/").files == first.files and len(calls) == 2
+    assert result(data, tmp_path, "http://x/").files == first.files and len(calls) == 2
 
 
-def test_the_cache_can_be_switched_off(fresh, tmp_path, monkeypatch):
+def test_the_cache_can_be_switched_off(fresh, tmp_path):
     data, calls = fresh
-    monkeypatch.setenv("SUANLI_CACHE", "off")
-    cache.site_result(data, "http://x/")
+    assert Settings.from_environ({"SUANLI_CACHE": "off"}).cache_dir is None
+    result(data, tmp_path, "http://x/", cache_dir=None)
     cache._memory.clear()
-    cache.site_result(data, "http://x/")
+    result(data, tmp_path, "http://x/", cache_dir=None)
     assert len(calls) == 2 and not (tmp_path / "cache").exists()
+
+
+def test_the_key_covers_every_module_template_and_data_file_of_the_package(tmp_path, monkeypatch):
+    package = tmp_path / "suanli"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", package)
+    data = minimal_data(tmp_path / "data")
+    before = cache.fingerprint(data, "http://x/")
+    sources = [p for p in package.rglob("*") if p.suffix in cache.SOURCE_SUFFIXES]
+    assert {p.parent.name for p in sources} >= {"suanli", "load", "derive", "render", "site", "authoring"}
+    for source in sources:
+        original = source.read_bytes()
+        source.write_bytes(original + b"\n")
+        assert cache.fingerprint(data, "http://x/") != before, source.relative_to(package)
+        source.write_bytes(original)
+    assert cache.fingerprint(data, "http://x/") == before

@@ -61,7 +61,7 @@ def test_demo_writes_a_valid_synthetic_folder_deterministically(tmp_path):
 
 
 def test_demo_default_is_52_weeks_with_every_exhibit_kind(tmp_path):
-    from suanli.load import load_dataset
+    from suanli.load.dataset import load_dataset
 
     assert suanli("demo", str(tmp_path / "d")).returncode == 0
     dataset = load_dataset(tmp_path / "d")

@@ -29,7 +29,7 @@ from helpers import (
     serving,
     wait_for,
 )
-from suanli import csp
+from suanli.render import csp
 
 HEAD_SCRIPT = '__md_scope=new URL("../..",location)'
 PALETTE_SCRIPT = 'var palette=__md_get("__palette");'

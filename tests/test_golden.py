@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 
 from helpers import REAL_DATA, REPO, minimal_data
-from suanli import charts, derive, pages
-from suanli.load import load_dataset
+from suanli.derive import tables as derive
+from suanli.load.dataset import load_dataset
+from suanli.render import charts
+from suanli.render import issue_pages as pages
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -94,12 +96,12 @@ def test_chart_function_spec(minimal, kind):
 @pytest.mark.parametrize("theme", charts.THEMES)
 def test_committed_chart_templates_are_compiled_from_the_chart_functions(kind, theme):
     """The site serves docs/assets/charts/<kind>.<theme>.json; they must be what charts.py compiles to.
-    After changing charts.py: python -m suanli.charts (or UPDATE_GOLDEN=1), then review the diff."""
+    After changing charts.py: python -m suanli.render.charts (or UPDATE_GOLDEN=1), then review the diff."""
     path = REPO / charts.TEMPLATE_DIR / f"{kind}.{theme}.json"
     compiled = charts.template(kind, theme) + "\n"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(compiled, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == compiled, f"{path} is stale: run python -m suanli.charts"
+    assert path.read_text(encoding="utf-8") == compiled, f"{path} is stale: run python -m suanli.render.charts"
     template = json.loads(compiled)
     sources = [d for d in template["data"] if d.get("url") == charts.DATA_PLACEHOLDER]
     assert sources[0]["format"] == {"type": "csv", "parse": charts.CSV_PARSE[kind]}
@@ -122,7 +124,7 @@ def test_stock_chart_marks_rises_red_and_falls_green():
 
 
 def test_company_and_sector_pages(minimal):
-    from suanli import company_pages, sector_pages
+    from suanli.render import company_pages, sector_pages
 
     records = company_pages.company_records(minimal)
     nvda = next(r for r in records if r.company.ticker == "NVDA.O")

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from test_build import shown_number
 
 from helpers import REAL_DATA, build
-from suanli.demo import write_demo
+from suanli.authoring.demo import write_demo
 
 SITE_URL = "http://127.0.0.1:8000/"
 

@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import SAFE_URLS, SCRIPT_LINKS_BODY, SCRIPT_URLS, link_forms
-from suanli import markup
-from suanli.markup import author_markdown, safe_url
+from suanli.render import markup
+from suanli.render.markup import author_markdown, safe_url
 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite")

@@ -9,7 +9,7 @@ import pytest
 
 from helpers import REAL_DATA, edit, minimal_data, write
 from suanli.errors import DataErrors
-from suanli.load import load_dataset
+from suanli.load.dataset import load_dataset
 
 ISSUE = "issues/2024-12-11/issue.yaml"
 STOCKS = "issues/2024-12-11/stocks.csv"

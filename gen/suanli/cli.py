@@ -12,13 +12,13 @@ from typing import NoReturn
 
 import click
 
-from .demo import DEFAULT_END, write_demo
-from .errors import Collector, DataError, DataErrors
-from .importer import import_stocks
-from .load import load_dataset, load_registry
-from .paths import data_dir
-from .published import GitError, check_published_against
-from .scaffold import ScaffoldError, scaffold_issue
+from suanli.authoring.demo import DEFAULT_END, write_demo
+from suanli.authoring.importer import import_stocks
+from suanli.authoring.published import GitError, check_published_against
+from suanli.authoring.scaffold import ScaffoldError, scaffold_issue
+from suanli.errors import Collector, DataError, DataErrors
+from suanli.load.dataset import load_dataset, load_registry
+from suanli.settings import Settings
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -26,6 +26,11 @@ def _date(value: str, option: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"found {value!r}, expected a date like 2024-12-11", param_hint=option) from None
+
+
+def _data_dir() -> Path:
+    """The data folder the settings name ($SUANLI_DATA, else data/): the CLI is an edge."""
+    return Settings.from_environ(os.environ).data_dir
 
 
 def github_annotation(error: DataError) -> str:
@@ -67,7 +72,7 @@ def main() -> None:
     help="Also print each error as a GitHub Actions annotation (default: on under GitHub Actions).",
 )
 def validate(directory: Path | None, github: bool) -> None:
-    folder = directory or data_dir()
+    folder = directory or _data_dir()
     try:
         dataset = load_dataset(folder)
     except DataErrors as exc:
@@ -88,7 +93,7 @@ def validate(directory: Path | None, github: bool) -> None:
     "--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/)."
 )
 def new(date: str | None, directory: Path | None) -> None:
-    folder = directory or data_dir()
+    folder = directory or _data_dir()
     when = _date(date, "DATE") if date is not None else None
     if when is not None and (folder / "issues" / when.isoformat()).exists():
         raise click.ClickException(
@@ -122,7 +127,7 @@ def import_() -> None:
     "--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/)."
 )
 def import_stocks_command(export: Path, issue_date: str, directory: Path | None) -> None:
-    folder = directory or data_dir()
+    folder = directory or _data_dir()
     date = _date(issue_date, "--issue")
     issue_dir = folder / "issues" / date.isoformat()
     if not issue_dir.is_dir():
@@ -151,7 +156,7 @@ def import_stocks_command(export: Path, issue_date: str, directory: Path | None)
     help="Also print each error as a GitHub Actions annotation.",
 )
 def check_published_command(base: str, directory: Path | None, github: bool) -> None:
-    folder = directory or data_dir()
+    folder = directory or _data_dir()
     try:
         check_published_against(folder, base)
     except DataErrors as exc:
@@ -169,7 +174,7 @@ def check_published_command(base: str, directory: Path | None, github: bool) -> 
 def serve(port: int) -> None:
     if not Path("mkdocs.yml").is_file():
         raise click.ClickException("no mkdocs.yml here; run `suanli serve` from the repository's top folder")
-    os.environ["SUANLI_DATA"] = str(data_dir().resolve())
+    os.environ["SUANLI_DATA"] = str(_data_dir().resolve())
     os.environ["SUANLI_SITE_URL"] = f"http://127.0.0.1:{port}/"
     # In this process, not a child: a stop signal reaches the server itself. SIGTERM (an editor's stop
     # button, a process manager) is handled like Ctrl-C, so the server closes its port and removes its

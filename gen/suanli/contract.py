@@ -7,6 +7,7 @@ code that builds them from files. Field names follow `data-contract.md`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -30,6 +31,32 @@ DOWNLOAD_WINDOW_MONTHS = 24  # downloads exhibits show two years of months
 def company_slug(ticker: str) -> str:
     """URL slug of a company page: NVDA.O -> nvda-o (fixed by the contract's URLs)."""
     return ticker.lower().replace(".", "-")
+
+
+def sector_slug(sector: str) -> str:
+    """URL slug of a sector page: CPU/GPU -> cpu-gpu, 端侧 SoC -> 端侧-soc (letters, digits and Chinese
+    kept, as in heading anchors; anything else, markup included, becomes a hyphen)."""
+    return re.sub(r"[\W_]+", "-", sector.strip().lower()).strip("-")
+
+
+# --- the as-of rule: which rows of a series an issue shows ----------------------------------------
+# A traffic row counts from its week_end, a GPU price from its date (positions: day numbers), a
+# downloads row from its month (positions: month numbers). An issue shows the rows whose position
+# lies in its window: the 52 weeks (24 months) up to and including its date.
+
+
+def month_number(month: str) -> int:
+    """2024-12 -> a number that grows by one a month."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def series_window(kind: str, as_of: dt.date) -> tuple[int, int]:
+    """The first and last position (inclusive) of the rows a `kind` exhibit of the issue of `as_of` shows."""
+    if kind == "downloads":
+        last = as_of.year * 12 + as_of.month - 1
+        return last - DOWNLOAD_WINDOW_MONTHS + 1, last
+    last = as_of.toordinal()
+    return last - 7 * SERIES_WINDOW_WEEKS + 1, last
 
 
 @dataclass(frozen=True)

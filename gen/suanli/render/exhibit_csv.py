@@ -13,10 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import derive
-from .contract import GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Exhibit, Series
-from .markup import esc
-from .tables import csv_line
+from suanli.contract import GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Exhibit, Series
+from suanli.derive import tables as derive
+from suanli.render.formats import csv_line
+from suanli.render.markup import esc
 
 CSV_COLUMNS = {
     "traffic": ("week_start", "week_end", "category", "site", "visits"),

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import Dataset, Issue
-from .derive import series_as_of
-from .errors import Collector
-from .load import SERIES_EXHIBITS, load_dataset
+from suanli.contract import Dataset, Issue
+from suanli.derive.tables import series_as_of
+from suanli.errors import Collector
+from suanli.load.dataset import SERIES_EXHIBITS, load_dataset
 
 
 class GitError(Exception):

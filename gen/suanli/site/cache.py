@@ -21,8 +21,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from suanli.settings import Settings
+
 KEEP = 8  # cache entries kept on disk, newest first
-LIBRARIES = ("pandas", "altair", "markdown", "pyyaml")
+LIBRARIES = ("pandas", "altair", "markdown", "pyyaml", "jinja2", "nh3")
+PACKAGE = Path(__file__).resolve().parent.parent  # gen/suanli: every module, template and data file in it
+SOURCE_SUFFIXES = (".py", ".yaml", ".html")
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,9 @@ _memory: dict[str, SiteResult] = {}
 
 def _source_hash() -> bytes:
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*")):
-        if path.suffix in (".py", ".yaml"):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     for name in LIBRARIES:
         try:
             digest.update(f"{name}={metadata.version(name)}".encode())
@@ -61,22 +65,21 @@ def fingerprint(data_dir: Path, site_url: str) -> str:
     return digest.hexdigest()
 
 
-def _cache_dir() -> Path | None:
-    setting = os.environ.get("SUANLI_CACHE", ".cache/suanli")
-    return None if setting == "off" else Path(setting)
-
-
-def site_result(data_dir: Path, site_url: str) -> SiteResult:
-    """Load, validate and render `data_dir` (raising DataErrors), or reuse an identical earlier result."""
+def site_result(settings: Settings) -> SiteResult:
+    """Load, validate and render the settings' data folder (raising DataErrors), or reuse an identical
+    earlier result."""
     # Imported here: a cache hit (every unchanged rebuild) needs neither pandas nor the renderer.
-    from . import load, search, site
+    from suanli.load import dataset as load
+    from suanli.render import jieba_words as search
+    from suanli.site import assemble as site
 
+    data_dir, site_url = settings.data_dir, settings.site_url
     if not Path(data_dir).is_dir():
         load.load_dataset(data_dir)  # raises the "no such folder" error
     key = fingerprint(data_dir, site_url)
     if key in _memory:
         return _memory[key]
-    folder = _cache_dir()
+    folder = settings.cache_dir
     stored = folder / f"{key}.pickle" if folder else None
     result = None
     if stored is not None and stored.is_file():

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .contract import Table
-from .markup import esc
+from suanli.contract import Table
+from suanli.render.markup import esc
 
 
 def fmt_number(value: Decimal) -> str:

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .company_pages import CompanyRecord
-from .derive import sector_slug
-from .markup import esc, md_text
-from .tables import chart_figure, direction, fmt_pct, wrap_table
+from suanli.contract import sector_slug
+from suanli.render.company_pages import CompanyRecord
+from suanli.render.formats import chart_figure, direction, fmt_pct, wrap_table
+from suanli.render.markup import esc, md_text
 
 MEDIANS_CSV = "medians.csv"
 

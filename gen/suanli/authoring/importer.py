@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from .contract import Registry
-from .csvsrc import GROUPED_NUMBER, PLAIN_NUMBER
-from .errors import Collector, show
-from .fields import Fields
-from .yamlsrc import load_yaml
+from suanli.contract import Registry
+from suanli.errors import Collector, show
+from suanli.load.csvsrc import GROUPED_NUMBER, PLAIN_NUMBER
+from suanli.load.fields import Fields
+from suanli.load.yamlsrc import load_yaml
 
 # Field -> the header names that mean it (compared after dropping units in brackets and spaces).
 HEADERS = {

@@ -2,18 +2,20 @@
 or found in the cache, by the hook's on_config earlier in this build). The pages' data files reach
 MkDocs from memory through the hook's on_files (gen/hooks.py)."""
 
+import os
 import time
 
 import mkdocs_gen_files
 from mkdocs.exceptions import PluginError
 
-from suanli.cache import site_result
 from suanli.errors import DataErrors
-from suanli.paths import data_dir, record_timing
+from suanli.settings import Settings, record_timing
+from suanli.site.cache import site_result
 
 start = time.perf_counter()
+settings = Settings.from_environ(os.environ, mkdocs_gen_files.config.site_url or "")
 try:
-    result = site_result(data_dir(), mkdocs_gen_files.config.site_url or "")
+    result = site_result(settings)
 except DataErrors as exc:
     raise PluginError(exc.report()) from None
 
@@ -22,4 +24,4 @@ for path, content in result.files.items():
         continue  # chart data and the feed reach MkDocs from memory (gen/hooks.py on_files)
     with mkdocs_gen_files.open(path, "wb") as out:
         out.write(content)
-record_timing("write pages (gen-files)", time.perf_counter() - start)
+record_timing(settings, "write pages (gen-files)", time.perf_counter() - start)

@@ -11,8 +11,7 @@ from itertools import groupby
 
 import pandas as pd
 
-from . import derive, exhibits
-from .contract import (
+from suanli.contract import (
     DEFAULT_SECTION,
     GPU_CONDITION_NAMES,
     TRAFFIC_CATEGORY_NAMES,
@@ -22,8 +21,10 @@ from .contract import (
     Issue,
     Registry,
 )
-from .markup import author_markdown, esc, md_text
-from .tables import chart_figure, html_table, rows_csv, stock_table_html
+from suanli.derive import tables as derive
+from suanli.render import exhibit_csv as exhibits
+from suanli.render.formats import chart_figure, html_table, rows_csv, stock_table_html
+from suanli.render.markup import author_markdown, esc, md_text
 
 SERIES_NAME = "算力周跟踪"
 LEGAL_PAGES = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .contract import Registry
+from suanli.contract import Registry
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # CJK ideographs: the runs jieba cuts
 FREQUENCY = 100000

@@ -10,16 +10,13 @@ docs/assets/charts/ (`python -m suanli.charts`; a golden test keeps them current
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from . import company_pages, derive, exhibits, pages, sector_pages, tables
-from .contract import CHART_EXHIBITS, Dataset
-from .feed import FEED_PATH, feed_xml
-from .load import load_dataset
-
-
-def generate(data_dir: Path, site_url: str) -> dict[str, str]:
-    return render(load_dataset(data_dir), site_url)
+from suanli.contract import CHART_EXHIBITS, Dataset
+from suanli.derive import tables as derive
+from suanli.render import company_pages, sector_pages
+from suanli.render import exhibit_csv as exhibits
+from suanli.render import formats as tables
+from suanli.render import issue_pages as pages
+from suanli.render.feed import FEED_PATH, feed_xml
 
 
 def render(dataset: Dataset, site_url: str) -> dict[str, str]:

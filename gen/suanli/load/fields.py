@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import Collector, show
-from .yamlsrc import CONTROL_EXPECTED, KeyPath, YamlDoc, control_character, dotted, is_date
+from suanli.errors import Collector, show
+from suanli.load.yamlsrc import CONTROL_EXPECTED, KeyPath, YamlDoc, control_character, dotted, is_date
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -6,8 +6,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from email.utils import format_datetime
 
-from .contract import Dataset, Issue
-from .markup import author_markdown, esc
+from suanli.contract import Dataset, Issue
+from suanli.render.markup import author_markdown, esc
 
 FEED_PATH = "feed.xml"
 FEED_ITEMS = 52  # a year of issues; the archive page lists them all

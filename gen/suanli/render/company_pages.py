@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import derive
-from .contract import CURRENCY_UNITS, Company, Dataset, Issue
-from .derive import Appearance, sector_slug
-from .markup import esc, md_text
-from .tables import chart_figure, direction, fmt_number, fmt_pct, wrap_table
+from suanli.contract import CURRENCY_UNITS, Company, Dataset, Issue, sector_slug
+from suanli.derive import tables as derive
+from suanli.derive.tables import Appearance
+from suanli.render.formats import chart_figure, direction, fmt_number, fmt_pct, wrap_table
+from suanli.render.markup import esc, md_text
 
 HISTORY_CSV = "history.csv"
 

@@ -6,13 +6,14 @@ every problem in the folder; nothing downstream ever sees partial data.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from .contract import (
+from suanli.contract import (
     CURRENCY_UNITS,
     DEFAULT_SECTION,
     DOWNLOAD_WINDOW_MONTHS,
@@ -35,12 +36,14 @@ from .contract import (
     Series,
     StockRow,
     Table,
+    month_number,
+    sector_slug,
+    series_window,
 )
-from .csvsrc import Cells, read_csv
-from .derive import sector_slug, series_as_of
-from .errors import Collector, show
-from .fields import Fields, parse_iso_date
-from .yamlsrc import load_yaml
+from suanli.errors import Collector, show
+from suanli.load.csvsrc import Cells, read_csv
+from suanli.load.fields import Fields, parse_iso_date
+from suanli.load.yamlsrc import load_yaml
 
 TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")
 STOCK_COLUMNS = ("ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct")
@@ -526,14 +529,31 @@ def _gpu_row(c: Cells) -> dict:
 # --- cross-checks ----------------------------------------------------------------
 
 
+def _series_positions(series: Series) -> dict[tuple[str, str | None], list[int]]:
+    """Each series' row positions (the contract's as-of positions), sorted: one traffic category, one
+    GPU, or the downloads. Built once, so each exhibit's check is two bisections."""
+    positions: dict[tuple[str, str | None], list[int]] = {}
+    for week_end, category in zip(series.traffic["week_end"], series.traffic["category"], strict=True):
+        positions.setdefault(("traffic", category), []).append(week_end.toordinal())
+    for date, gpu in zip(series.gpu_prices["date"], series.gpu_prices["gpu"], strict=True):
+        positions.setdefault(("gpu_prices", gpu), []).append(date.toordinal())
+    positions[("downloads", None)] = [month_number(m) for m in series.downloads["month"]]
+    for rows in positions.values():
+        rows.sort()
+    return positions
+
+
 def _check_exhibit_data(root: Path, issues: list[Issue], series: Series, errors: Collector) -> None:
     """Every series exhibit must have rows as of its issue (an empty chart is an error)."""
     unreadable = {e.file for e in errors.errors}  # a series file already in error would only repeat itself here
+    positions = _series_positions(series)
     for issue in issues:
         for exhibit in issue.exhibits:
             if exhibit.kind not in SERIES_EXHIBITS or errors.name(root / SERIES_EXHIBITS[exhibit.kind]) in unreadable:
                 continue
-            if series_as_of(series, exhibit, issue.date).empty:
+            first, last = series_window(exhibit.kind, issue.date)
+            rows = positions.get((exhibit.kind, exhibit.category or exhibit.gpu), [])
+            if bisect.bisect_right(rows, last) == bisect.bisect_left(rows, first):
                 what = {
                     "traffic": f"category {exhibit.category}",
                     "gpu_prices": f"gpu {exhibit.gpu}",

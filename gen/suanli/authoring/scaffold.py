@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .contract import Dataset, Issue
+from suanli.contract import Dataset, Issue
 
 
 class ScaffoldError(Exception):

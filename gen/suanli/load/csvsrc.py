@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import Collector, show
-from .fields import parse_iso_date
-from .yamlsrc import read_text
+from suanli.errors import Collector, show
+from suanli.load.fields import parse_iso_date
+from suanli.load.yamlsrc import read_text
 
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")

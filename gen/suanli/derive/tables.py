@@ -21,10 +21,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .contract import (
+from suanli.contract import (
     CURRENCY_UNITS,
-    DOWNLOAD_WINDOW_MONTHS,
-    SERIES_WINDOW_WEEKS,
     Company,
     Dataset,
     Exhibit,
@@ -32,7 +30,9 @@ from .contract import (
     Registry,
     Series,
     StockRow,
+    month_number,
 )
+from suanli.contract import series_window as contract_window
 
 
 @lru_cache(maxsize=64)
@@ -45,17 +45,13 @@ def sorted_series(series: Series, kind: str, key: str | None) -> tuple[pd.DataFr
         order = [d.toordinal() for d in frame["week_end"]]
     elif kind == "downloads":
         frame = series.downloads.sort_values(["month", "app"], kind="stable")
-        order = [_month_number(m) for m in frame["month"]]
+        order = [month_number(m) for m in frame["month"]]
     elif kind == "gpu_prices":
         frame = series.gpu_prices.loc[series.gpu_prices["gpu"] == key].sort_values(["date", "condition"], kind="stable")
         order = [d.toordinal() for d in frame["date"]]
     else:
         raise ValueError(f"{kind} is not a series exhibit")
     return frame.reset_index(drop=True), np.asarray(order, dtype=np.int64)
-
-
-def _month_number(month: str) -> int:
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
 def series_key(exhibit: Exhibit) -> str | None:
@@ -65,12 +61,7 @@ def series_key(exhibit: Exhibit) -> str | None:
 def series_window(series: Series, exhibit: Exhibit, as_of: dt.date) -> slice:
     """Which rows of `sorted_series` the issue of `as_of` shows: its window, up to its date."""
     _, order = sorted_series(series, exhibit.kind, series_key(exhibit))
-    if exhibit.kind == "downloads":
-        last = as_of.year * 12 + as_of.month - 1
-        first = last - DOWNLOAD_WINDOW_MONTHS + 1
-    else:
-        last = as_of.toordinal()
-        first = last - 7 * SERIES_WINDOW_WEEKS + 1
+    first, last = contract_window(exhibit.kind, as_of)
     return slice(int(np.searchsorted(order, first, "left")), int(np.searchsorted(order, last, "right")))
 
 
@@ -146,12 +137,6 @@ class Appearance:
 
     issue: Issue
     row: StockRow
-
-
-def sector_slug(sector: str) -> str:
-    """URL slug of a sector page: CPU/GPU -> cpu-gpu, 端侧 SoC -> 端侧-soc (letters, digits and Chinese
-    kept, as in heading anchors; anything else, markup included, becomes a hyphen)."""
-    return re.sub(r"[\W_]+", "-", sector.strip().lower()).strip("-")
 
 
 def appearances(dataset: Dataset) -> dict[str, list[Appearance]]:

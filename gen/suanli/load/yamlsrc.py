@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Collector, show
+from suanli.errors import Collector, show
 
 # C0 control characters other than tab, LF and CR: invisible, and XML (the feed) cannot carry them.
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

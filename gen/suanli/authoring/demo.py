@@ -40,7 +40,7 @@ class Walk:
 
 
 def demo_companies() -> list[dict]:
-    text = resources.files("suanli").joinpath("demo_companies.yaml").read_text(encoding="utf-8")
+    text = resources.files("suanli.authoring").joinpath("demo_companies.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from .contract import CHART_EXHIBITS
+from suanli.contract import CHART_EXHIBITS
 
 DATA_PLACEHOLDER = "suanli:data"
 KINDS = (*CHART_EXHIBITS, "company_cap", "company_week", "sector_week")

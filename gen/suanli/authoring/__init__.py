@@ -1,0 +1,1 @@
+"""Authors' tools: new, import, check-published, demo (the CLI adapts them)."""
