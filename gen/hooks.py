@@ -29,9 +29,22 @@ from mkdocs.structure.files import File  # noqa: E402
 from suanli.errors import DataErrors  # noqa: E402
 from suanli.render import csp  # noqa: E402
 from suanli.settings import Settings, record_timing  # noqa: E402
+from suanli.site import splice  # noqa: E402
 from suanli.site.cache import site_result  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.suanli")
+
+
+class _Build:
+    """What this build's later events need from on_files: each page's HTML blocks, and the path of
+    every file the site will have (to check the blocks' links). This module is loaded anew for every
+    build, so nothing here outlives one."""
+
+    blocks: dict = {}
+    site_files: set[str] = set()
+
+
+_build = _Build()
 
 
 def _settings(config) -> Settings:
@@ -82,12 +95,14 @@ def on_serve(server, config, builder):
 
 def on_files(files, config):
     """The chart data and the feed (thousands of small files at archive scale) go to MkDocs from
-    memory; the pages go through gen-files (gen/pages.py). Writing the data files to gen-files'
+    memory; the pages go through gen-files (gen/write_pages.py). Writing the data files to gen-files'
     temporary folder first cost a full rebuild of 520 weeks about 1.5 s (bench/README.md)."""
     result = site_result(_settings(config))
     for path, content in result.files.items():
         if not path.endswith(".md"):
             files.append(File.generated(config, path, content=content))
+    _build.blocks = result.blocks
+    _build.site_files = {file.dest_uri for file in files}
     # What the generator left in memory (libraries, the cached result) lives until the build ends; frozen,
     # the garbage collector stops walking it on every pass while MkDocs renders. Unfrozen when the build
     # ends (on_post_build, on_build_error): under `serve` a frozen rebuild would otherwise never be freed.
@@ -96,9 +111,31 @@ def on_files(files, config):
     return files
 
 
+def on_page_content(html, page, config, files):
+    """A page's searchable HTML blocks (prose, controls) go in before the search plugin reads the page
+    (site/splice.py). The links of its other blocks (the tables and figures the generator builds) are
+    checked here, and a broken one is a warning (an error in a strict build), as MkDocs does for Markdown
+    links. The prose's links are the author's, checked by the sanitizer for what they may run, and, as
+    raw HTML always was, not for where they lead."""
+    blocks = _build.blocks.get(page.file.src_uri)
+    if not blocks:
+        return html
+    hrefs = [link for content, searchable in blocks if not searchable for link in splice.links(content.decode())]
+    for link, target in splice.broken_links(page.url, hrefs, _build.site_files):
+        log.warning(
+            f"Doc file '{page.file.src_uri}' contains a link '{link}' in its generated HTML, "
+            f"but the target '{target}' is not among the site's files."
+        )
+    return splice.splice(html, blocks, searchable=True)
+
+
 @event_priority(-100)  # last: the policy hashes the page's final inline scripts
 def on_post_page(output, page, config):
-    """Every page carries its Content-Security-Policy (suanli.csp)."""
+    """The page's other blocks (tables and figures, out of the search index) go in now that the search
+    plugin has read the page; then every page carries its Content-Security-Policy (suanli.csp)."""
+    blocks = _build.blocks.get(page.file.src_uri)
+    if blocks:
+        output = splice.splice(output, blocks, searchable=False)
     return csp.with_policy(output)
 
 

@@ -19,11 +19,22 @@ from suanli.derive import tables as derive
 from suanli.load.dataset import load_dataset
 from suanli.render import charts
 from suanli.render import issue_pages as pages
+from suanli.render.html import Page
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
-def check_golden(name: str, actual: str) -> None:
+def page_text(page: Page) -> str:
+    """A page as its golden file holds it: its Markdown, then each HTML block the hook splices in."""
+    out = page.markdown
+    for index, block in enumerate(page.blocks):
+        when = "before the search plugin reads the page" if block.searchable else "after the search plugin"
+        out += f"\n<!-- ===== block {index}, spliced {when} ===== -->\n{block.html}\n"
+    return out
+
+
+def check_golden(name: str, actual: str | Page) -> None:
+    actual = page_text(actual) if isinstance(actual, Page) else actual
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,6 @@ from functools import lru_cache
 from suanli.contract import GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Exhibit, Series
 from suanli.derive import tables as derive
 from suanli.render.formats import csv_line
-from suanli.render.markup import esc
 
 CSV_COLUMNS = {
     "traffic": ("week_start", "week_end", "category", "site", "visits"),
@@ -58,14 +57,4 @@ def exhibit_csv(series: Series, exhibit: Exhibit, as_of: dt.date) -> str:
     months = frame["month"].array
     return header + "".join(
         view.csv_lines_partial[i] if months[i] == own else view.csv_lines[i] for i in range(part.start, part.stop)
-    )
-
-
-def data_table_placeholder(kind: str, csv_name: str) -> str:
-    """Where the browser puts the exhibit's data table (its chart's text alternative), built from the
-    same CSV as the chart. Series tables are not written into the page: across a ten-year archive they
-    would be most of every issue page and most of the build's time."""
-    return (
-        f'<div class="suanli-table" data-table="{kind}"><p>数据表随图表加载；也可'
-        f'<a href="{esc(csv_name)}">下载 CSV</a>。</p></div>'
     )

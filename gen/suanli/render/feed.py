@@ -6,10 +6,13 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from email.utils import format_datetime
 
-from suanli.contract import Dataset, Issue
-from suanli.render.markup import author_markdown, esc
+from markupsafe import Markup
 
-FEED_PATH = "feed.xml"
+from suanli.contract import Dataset, Issue
+from suanli.render import urls
+from suanli.render.html import fragment
+from suanli.render.markup import author_markdown
+
 FEED_ITEMS = 52  # a year of issues; the archive page lists them all
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -20,27 +23,20 @@ def _pub_date(date: dt.date) -> str:
 
 
 def _description(issue: Issue) -> str:
-    parts = []
-    for h in issue.highlights:
-        parts.append(f"<h3>{esc(h.heading)}</h3>")
-        if h.body:
-            parts.append(author_markdown(h.body))
-    if issue.revisions:
-        parts.append(
-            "<h3>更正记录</h3><ul>"
-            + "".join(f"<li>{r.date.isoformat()} {esc(r.note)}</li>" for r in issue.revisions)
-            + "</ul>"
-        )
-    return "\n".join(parts)
+    highlights = [
+        {"heading": h.heading, "body": Markup(author_markdown(h.body)) if h.body else None}  # sanitized
+        for h in issue.highlights
+    ]
+    return str(fragment("feed_description.html", highlights=highlights, revisions=issue.revisions))
 
 
-def feed_xml(dataset: Dataset, site_url: str, series_name: str) -> str:
+def feed_xml(dataset: Dataset, site_url: str) -> str:
     """ElementTree escapes every text node; the description is HTML, carried as escaped text as RSS expects."""
-    base = site_url.rstrip("/") + "/"
+    series_name = urls.SERIES_NAME
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = series_name
-    ET.SubElement(channel, "link").text = base
+    ET.SubElement(channel, "link").text = urls.absolute(site_url, urls.HOME)
     ET.SubElement(channel, "description").text = f"{series_name}：AI 算力板块周报"
     ET.SubElement(channel, "language").text = "zh-cn"
     ET.SubElement(channel, "lastBuildDate").text = _pub_date(
@@ -48,7 +44,7 @@ def feed_xml(dataset: Dataset, site_url: str, series_name: str) -> str:
     )
     for issue in list(reversed(dataset.issues))[:FEED_ITEMS]:
         item = ET.SubElement(channel, "item")
-        link = f"{base}issues/{issue.slug}/"
+        link = urls.absolute(site_url, urls.issue_page(issue))
         ET.SubElement(item, "title").text = f"{issue.slug} {issue.title}"
         ET.SubElement(item, "link").text = link
         ET.SubElement(item, "guid", isPermaLink="true").text = link

@@ -1,8 +1,9 @@
-"""Models and derived tables -> the Markdown of each page.
+"""Models and derived tables -> the issue pages, the archive, /latest/ and the home page.
 
-Page text is Markdown (so MkDocs builds the table of contents and the search
-index from real headings); structured parts (tables, figures) are raw HTML
-blocks. Every data string passes through `esc` or `md_text` on its way in.
+Page text is Markdown, so MkDocs builds the table of contents and the search index from real
+headings and checks every link; tables, figures and the authors' prose are HTML fragments from
+templates (html.py), spliced in after Markdown. Every data string passes through `md_text` (in
+Markdown) or the templates' autoescaping (in HTML); every URL comes from urls.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from itertools import groupby
 
 import pandas as pd
+from markupsafe import Markup
 
 from suanli.contract import (
     DEFAULT_SECTION,
@@ -23,83 +25,65 @@ from suanli.contract import (
 )
 from suanli.derive import tables as derive
 from suanli.render import exhibit_csv as exhibits
-from suanli.render.formats import chart_figure, html_table, rows_csv, stock_table_html
-from suanli.render.markup import author_markdown, esc, md_text
-
-SERIES_NAME = "算力周跟踪"
-LEGAL_PAGES = (
-    ("分析师声明", "legal/analyst.md"),
-    ("一般声明", "legal/general.md"),
-    ("特别声明", "legal/special.md"),
-    ("投资评级声明", "legal/ratings.md"),
-)
-
-
-def exhibit_csv_name(exhibit: Exhibit) -> str:
-    return f"exhibit-{exhibit.number}.csv"
-
-
-def exhibit_download_name(issue: Issue, exhibit: Exhibit) -> str:
-    return f"{SERIES_NAME}-{issue.slug}-图表{exhibit.number}.csv"
-
-
-def up_from(page: str) -> str:
-    """The relative prefix from a page's source path to the docs root."""
-    return "../" * page.count("/")
-
+from suanli.render import urls
+from suanli.render.formats import rows_csv
+from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.markup import author_markdown, md_text
 
 # --- the issue page --------------------------------------------------------------
 
 
-def issue_path(issue: Issue) -> str:
-    return f"issues/{issue.slug}/index.md"
+def company_link(company: Company, page: str) -> str:
+    """A Markdown link to a company's page from `page`."""
+    return f"[{md_text(company.name)}]({urls.md_link(page, urls.company_page(company))})"
 
 
-def company_link(company: Company, root: str) -> str:
-    """A Markdown link to a company's page from a page `root` levels down."""
-    return f"[{md_text(company.name)}]({root}companies/{company.slug}/index.md)"
-
-
-def issue_page(issue: Issue, dataset: Dataset) -> str:
-    root = up_from(issue_path(issue))
-    parts = [f"# {md_text(issue.title)}", "", _issue_meta(issue, root)]
-    parts += _highlights(issue)
+def issue_page(issue: Issue, dataset: Dataset) -> Page:
+    page = urls.issue_page(issue)
+    out = PageWriter()
+    out.add(f"# {md_text(issue.title)}", "", _issue_meta(issue, page))
+    _highlights(out, issue)
     for exhibit in sorted(issue.exhibits, key=lambda e: e.number):
-        parts += _exhibit(issue, exhibit, dataset)
-    parts += _recommendations(issue, dataset.registry, root)
+        _exhibit(out, issue, exhibit, dataset)
+    out.add(*_recommendations(issue, dataset.registry, page))
     if issue.risks:
-        parts += ["## 风险提示 {#risks}", "", "；".join(md_text(r) for r in issue.risks) + "。", ""]
+        out.add("## 风险提示 {#risks}", "", "；".join(md_text(r) for r in issue.risks) + "。", "")
     if issue.related:
-        parts += ["## 相关报告 {#related}", ""]
-        parts += [
-            f"{i}. {md_text(r.title)}" + (f"——{r.date.isoformat()}" if r.date else "")
-            for i, r in enumerate(issue.related, 1)
-        ]
-        parts.append("")
+        out.add("## 相关报告 {#related}", "")
+        out.add(
+            *(
+                f"{i}. {md_text(r.title)}" + (f"——{r.date.isoformat()}" if r.date else "")
+                for i, r in enumerate(issue.related, 1)
+            )
+        )
+        out.add("")
     if issue.revisions:
-        parts += ["## 更正记录 {#revisions}", ""]
-        parts += [f"- **{r.date.isoformat()}** {md_text(r.note)}" for r in issue.revisions]
-        parts.append("")
-    parts += _pager(issue, dataset)
-    parts += _legal_links(root)
-    return "\n".join(parts).rstrip("\n") + "\n"
+        out.add("## 更正记录 {#revisions}", "")
+        out.add(*(f"- **{r.date.isoformat()}** {md_text(r.note)}" for r in issue.revisions))
+        out.add("")
+    out.add(*_pager(issue, dataset))
+    out.add(*_legal_links(page))
+    return out.page()
 
 
 def _pager(issue: Issue, dataset: Dataset) -> list[str]:
     """Links to the previous and next issue, and to the archive."""
+    page = urls.issue_page(issue)
     position = dataset.issues.index(issue)
     links = []
     if position > 0:
         older = dataset.issues[position - 1]
-        links.append(f"[← 上一期：{older.slug} {md_text(older.title)}](../{older.slug}/index.md){{ .suanli-prev }}")
-    links.append("[往期列表](../index.md){ .suanli-archive }")
+        target = urls.md_link(page, urls.issue_page(older))
+        links.append(f"[← 上一期：{older.slug} {md_text(older.title)}]({target}){{ .suanli-prev }}")
+    links.append(f"[往期列表]({urls.md_link(page, urls.ARCHIVE)}){{ .suanli-archive }}")
     if position < len(dataset.issues) - 1:
         newer = dataset.issues[position + 1]
-        links.append(f"[下一期：{newer.slug} {md_text(newer.title)} →](../{newer.slug}/index.md){{ .suanli-next }}")
+        target = urls.md_link(page, urls.issue_page(newer))
+        links.append(f"[下一期：{newer.slug} {md_text(newer.title)} →]({target}){{ .suanli-next }}")
     return ['<nav class="suanli-pager" aria-label="期次导航" markdown>', "", " · ".join(links), "", "</nav>", ""]
 
 
-def archive_page(dataset: Dataset) -> str:
+def archive_page(dataset: Dataset) -> Page:
     """Every issue, newest first, grouped by year and month, with its first highlight."""
     out = ["# 往期周报", "", f"共 {len(dataset.issues)} 期，最新在前。", ""]
     newest_first = list(reversed(dataset.issues))
@@ -108,35 +92,38 @@ def archive_page(dataset: Dataset) -> str:
         for month, in_month in groupby(in_year, key=lambda issue: issue.date.month):
             out += [f"### {year} 年 {month} 月 {{#y{year}-{month:02d}}}", ""]
             out += [
-                f"- **{issue.slug}** [{md_text(issue.title)}]({issue.slug}/index.md)"
+                f"- **{issue.slug}** [{md_text(issue.title)}]({urls.md_link(urls.ARCHIVE, urls.issue_page(issue))})"
                 f" — {md_text(issue.highlights[0].heading)}"
                 for issue in in_month
             ]
             out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return Page("\n".join(out).rstrip("\n") + "\n")
 
 
-def latest_page(dataset: Dataset) -> str:
+def latest_page(dataset: Dataset) -> Page:
     """/latest/: sends the browser on to the newest issue, and says where for anything that does not follow."""
     latest = dataset.latest
-    return "\n".join(
-        [
-            "---",
-            "template: redirect.html",
-            f"redirect: ../issues/{latest.slug}/",
-            "search:",
-            "  exclude: true",
-            "---",
-            "",
-            "# 最新一期",
-            "",
-            f"[{latest.slug} {md_text(latest.title)}](../issues/{latest.slug}/index.md)",
-            "",
-        ]
+    target = urls.issue_page(latest)
+    return Page(
+        "\n".join(
+            [
+                "---",
+                "template: redirect.html",
+                f"redirect: {urls.href(urls.LATEST, target)}",
+                "search:",
+                "  exclude: true",
+                "---",
+                "",
+                "# 最新一期",
+                "",
+                f"[{latest.slug} {md_text(latest.title)}]({urls.md_link(urls.LATEST, target)})",
+                "",
+            ]
+        )
     )
 
 
-def _issue_meta(issue: Issue, root: str) -> str:
+def _issue_meta(issue: Issue, page: str) -> str:
     items = [
         ("发布日期", issue.date.isoformat()),
         ("本周区间", f"{issue.period_start.isoformat()} 至 {issue.period_end.isoformat()}"),
@@ -145,7 +132,7 @@ def _issue_meta(issue: Issue, root: str) -> str:
         items.append(("行业", md_text(issue.industry)))
     if issue.rating:
         change = f"（{md_text(issue.rating_change)}评级）" if issue.rating_change else ""
-        items.append(("行业评级", f"[{md_text(issue.rating)}]({root}legal/ratings.md){change}"))
+        items.append(("行业评级", f"[{md_text(issue.rating)}]({urls.md_link(page, urls.RATINGS)}){change}"))
     authors = []
     for a in issue.authors:
         detail = "，".join(md_text(x) for x in (a.license, a.email) if x)
@@ -153,56 +140,67 @@ def _issue_meta(issue: Issue, root: str) -> str:
             (f"{md_text(a.role)}：" if a.role else "") + md_text(a.name) + (f"（{detail}）" if detail else "")
         )
     items.append(("作者", "；".join(authors)))
-    lines = ['<div class="suanli-meta" markdown>', "", f"{SERIES_NAME} · {issue.slug}", ""]
+    lines = ['<div class="suanli-meta" markdown>', "", f"{urls.SERIES_NAME} · {issue.slug}", ""]
     lines += [f"- **{label}：** {value}" for label, value in items]
     lines += ["", "</div>", ""]
     return "\n".join(lines)
 
 
-def _highlights(issue: Issue) -> list[str]:
-    out: list[str] = []
+def _highlights(out: PageWriter, issue: Issue) -> None:
     sections = list(dict.fromkeys(h.section for h in issue.highlights))
     for number, section in enumerate(sections, 1):
         anchor = "highlights" if section == DEFAULT_SECTION else f"section-{number}"
-        out += [f"## {md_text(section)} {{#{anchor}}}", ""]
+        out.add(f"## {md_text(section)} {{#{anchor}}}", "")
         for h in (h for h in issue.highlights if h.section == section):
-            out += [f"### {md_text(h.heading)}", ""]
+            out.add(f"### {md_text(h.heading)}", "")
             if h.body:
-                out += ['<div class="suanli-prose">', author_markdown(h.body), "</div>", ""]
-    return out
+                # the sanitizer's output (markup.author_markdown) is the one HTML a template takes as it is
+                out.block(fragment("prose.html", body=Markup(author_markdown(h.body))), searchable=True)
 
 
-def _exhibit(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> list[str]:
-    out = [f"## 图表 {exhibit.number}：{md_text(exhibit.title)} {{#exhibit-{exhibit.number}}}", ""]
-    table_id = f"exhibit-{exhibit.number}-table"
-    caption = []
-    if exhibit.source:
-        caption.append(f"来源：{esc(exhibit.source)}")
-    if exhibit.note:
-        caption.append(f"注：{esc(exhibit.note)}")
+def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, dataset: Dataset) -> None:
+    out.add(f"## 图表 {exhibit.number}：{md_text(exhibit.title)} {{#exhibit-{exhibit.number}}}", "")
+    caption = [f"来源：{exhibit.source}"] if exhibit.source else []
+    caption += [f"注：{exhibit.note}"] if exhibit.note else []
     if exhibit.kind == "table":
         assert exhibit.file is not None  # validation requires file: on table exhibits
-        figure = [
-            '<figure class="suanli-exhibit" data-kind="table" data-search-exclude>',
-            html_table(issue.tables[exhibit.file], table_id),
-        ]
-        if caption:
-            figure.append("<figcaption>" + "<br>".join(caption) + "</figcaption>")
-        return out + figure + ["</figure>", ""]
+        out.block(
+            fragment(
+                "table_exhibit.html",
+                table=issue.tables[exhibit.file],
+                table_id=f"exhibit-{exhibit.number}-table",
+                caption_lines=caption,
+            )
+        )
+        return
+    csv = urls.exhibit_csv(exhibit.number)
     if exhibit.kind == "stocks":
-        table = stock_table_html(derive.stock_records(issue, dataset.registry), table_id, up_from(issue_path(issue)))
+        table_id = f"exhibit-{exhibit.number}-table"
+        table = stock_table(derive.stock_records(issue, dataset.registry), table_id, urls.issue_page(issue))
     else:
         table_id = f"exhibit-{exhibit.number}-data"
-        table = exhibits.data_table_placeholder(exhibit.kind, exhibit_csv_name(exhibit))
-    return out + chart_figure(
-        [(exhibit.kind, f"图表 {exhibit.number}：{exhibit.title}")],
-        exhibit_csv_name(exhibit),
-        exhibit_download_name(issue, exhibit),
-        table_id,
-        table,
-        collapse_table=exhibit.kind != "stocks",
-        caption=caption,
+        table = fragment("series_table.html", kind=exhibit.kind, csv=csv)
+    out.block(
+        fragment(
+            "chart_figure.html",
+            charts=[(exhibit.kind, f"图表 {exhibit.number}：{exhibit.title}")],
+            csv=csv,
+            download=urls.exhibit_download(issue, exhibit.number),
+            table_id=table_id,
+            table=table,
+            collapse_table=exhibit.kind != "stocks",
+            caption_lines=caption,
+        )
     )
+
+
+def stock_table(records: tuple[derive.StockRecord, ...], table_id: str, page: str) -> Markup:
+    """The stock table: sector cells spanning their rows; names link to company pages from `page`."""
+    sizes: dict[str, int] = {}
+    for record in records:
+        sizes[record.sector] = sizes.get(record.sector, 0) + 1
+    rows = [{"record": r, "href": urls.href(page, urls.company_page(r.ticker))} for r in records]
+    return fragment("stock_table.html", rows=rows, sizes=sizes, table_id=table_id)
 
 
 def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:
@@ -222,30 +220,30 @@ def exhibit_csv(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> str:
     return exhibits.exhibit_csv(dataset.series, exhibit, issue.date)
 
 
-def _recommendations(issue: Issue, registry: Registry, root: str) -> list[str]:
+def _recommendations(issue: Issue, registry: Registry, page: str) -> list[str]:
     if not issue.recommendations:
         return []
     companies = registry.by_ticker
     out = ["## 建议关注 {#recommendations}", ""]
     for rec in issue.recommendations:
-        names = "、".join(f"{company_link(companies[t], root)}（{md_text(t)}）" for t in rec.tickers)
+        names = "、".join(f"{company_link(companies[t], page)}（{md_text(t)}）" for t in rec.tickers)
         out.append(f"- **{md_text(rec.segment)}：** {names}")
     return out + [""]
 
 
-def _legal_links(root: str) -> list[str]:
-    links = " · ".join(f"[{title}]({root}{path})" for title, path in LEGAL_PAGES)
+def _legal_links(page: str) -> list[str]:
+    links = " · ".join(f"[{title}]({urls.md_link(page, path)})" for title, path in urls.LEGAL_PAGES)
     return ['<div class="suanli-legal" markdown>', "", f"声明：{links}", "", "</div>", ""]
 
 
 # --- home ------------------------------------------------------------------------
 
 
-def home_page(dataset: Dataset) -> str:
+def home_page(dataset: Dataset) -> Page:
     latest = dataset.latest
-    link = f"issues/{latest.slug}/index.md"
+    link = urls.md_link(urls.HOME, urls.issue_page(latest))
     out = [
-        f"# {SERIES_NAME}",
+        f"# {urls.SERIES_NAME}",
         "",
         "AI 算力板块周报：GPU、存储、晶圆代工、云计算与数据中心个股复盘，AI 应用流量与下载，GPU 价格，本周要闻与建议关注。",
         "",
@@ -259,4 +257,4 @@ def home_page(dataset: Dataset) -> str:
         out += [f"- {md_text(h.heading)}" for h in latest.highlights if h.section == section]
         out.append("")
     out += [f"[阅读全文 →]({link}){{ .md-button .md-button--primary }}", ""]
-    return "\n".join(out)
+    return Page("\n".join(out))

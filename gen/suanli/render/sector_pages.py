@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 
-from suanli.contract import sector_slug
+from suanli.render import urls
 from suanli.render.company_pages import CompanyRecord
-from suanli.render.formats import chart_figure, direction, fmt_pct, wrap_table
-from suanli.render.markup import esc, md_text
-
-MEDIANS_CSV = "medians.csv"
-
-
-def sector_path(sector: str) -> str:
-    return f"sectors/{sector_slug(sector)}/index.md"
+from suanli.render.formats import fmt_pct
+from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.markup import md_text
 
 
-def sector_index_page(sectors: tuple[str, ...], records: list[CompanyRecord], medians: dict[str, pd.DataFrame]) -> str:
+def sector_index_page(sectors: tuple[str, ...], records: list[CompanyRecord], medians: dict[str, pd.DataFrame]) -> Page:
     out = [
         "# 板块",
         "",
@@ -31,49 +24,47 @@ def sector_index_page(sectors: tuple[str, ...], records: list[CompanyRecord], me
         members = sum(1 for r in records if r.company.sector == sector)
         frame = medians[sector]
         last = (frame.iloc[-1]["date"], fmt_pct(frame.iloc[-1]["median_week_pct"])) if len(frame) else ("—", "—")
-        out.append(
-            f"| [{md_text(sector)}]({sector_slug(sector)}/index.md) | {members} | {last[0]} | {md_text(last[1])} |"
-        )
-    return "\n".join(out) + "\n"
+        link = urls.md_link(urls.SECTOR_INDEX, urls.sector_page(sector))
+        out.append(f"| [{md_text(sector)}]({link}) | {members} | {last[0]} | {md_text(last[1])} |")
+    return Page("\n".join(out) + "\n")
 
 
-def sector_page(sector: str, records: list[CompanyRecord], medians: pd.DataFrame) -> str:
+def sector_page(sector: str, records: list[CompanyRecord], medians: pd.DataFrame) -> Page:
+    page = urls.sector_page(sector)
     members = [r for r in records if r.company.sector == sector]
-    out = [f"# {md_text(sector)}", "", f"板块成分公司 {len(members)} 家。", "", "## 成分公司 {#members}", ""]
-    out += [
-        f"- [{md_text(r.company.name)}](../../companies/{r.company.slug}/index.md)（{md_text(r.company.ticker)}）"
-        f" · 出现于 {len(r.history)} 期"
-        for r in members
-    ]
-    out += ["", "## 本周涨跌幅中位数 {#medians}", ""]
+    out = PageWriter()
+    out.add(f"# {md_text(sector)}", "", f"板块成分公司 {len(members)} 家。", "", "## 成分公司 {#members}", "")
+    out.add(
+        *(
+            f"- [{md_text(r.company.name)}]({urls.md_link(page, urls.company_page(r.company))})"
+            f"（{md_text(r.company.ticker)}） · 出现于 {len(r.history)} 期"
+            for r in members
+        )
+    )
+    out.add("", "## 本周涨跌幅中位数 {#medians}", "")
     if medians.empty:
-        return "\n".join(out + ["该板块的公司尚未出现在任何一期的股价复盘表中。", ""])
-    out += ["每期股价复盘表中，该板块公司本周涨跌幅的中位数。", ""]
-    out += chart_figure(
-        [("sector_week", f"{sector}板块历次本周涨跌幅中位数")],
-        MEDIANS_CSV,
-        f"{sector_slug(sector)}-本周涨跌幅中位数.csv",
-        "medians-table",
-        _medians_table(medians),
-        collapse_table=False,
-    )
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _medians_table(medians: pd.DataFrame) -> str:
-    head = (
-        '<thead><tr><th scope="col">期次</th><th scope="col">成分股数</th>'
-        '<th scope="col">本周涨跌幅中位数</th></tr></thead>'
-    )
-    rows = "".join(
-        _medians_row(r.date, r.companies, r.median_week_pct)  # type: ignore[arg-type]
+        out.add("该板块的公司尚未出现在任何一期的股价复盘表中。", "")
+        return out.page()
+    out.add("每期股价复盘表中，该板块公司本周涨跌幅的中位数。", "")
+    rows = [
+        {
+            "date": r.date,
+            "href": urls.href(page, urls.issue_page(str(r.date))),
+            "companies": r.companies,
+            "median": r.median_week_pct,
+        }
         for r in medians.iloc[::-1].itertuples(index=False)
+    ]
+    out.block(
+        fragment(
+            "chart_figure.html",
+            charts=[("sector_week", f"{sector}板块历次本周涨跌幅中位数")],
+            csv=urls.MEDIANS_CSV,
+            download=urls.sector_medians_download(sector),
+            table_id="medians-table",
+            table=fragment("medians_table.html", rows=rows),
+            collapse_table=False,
+            caption_lines=[],
+        )
     )
-    return wrap_table(f'<table id="medians-table">{head}<tbody>{rows}</tbody></table>')
-
-
-def _medians_row(date: str, companies: int, median_week_pct: Decimal) -> str:
-    return (
-        f'<tr><th scope="row"><a href="../../issues/{date}/">{esc(date)}</a></th><td class="num">{companies}</td>'
-        f'<td class="num {direction(median_week_pct)}">{fmt_pct(median_week_pct)}</td></tr>'
-    )
+    return out.page()

@@ -29,11 +29,17 @@ PACKAGE = Path(__file__).resolve().parent.parent  # gen/suanli: every module, te
 SOURCE_SUFFIXES = (".py", ".yaml", ".html")
 
 
+# A page's HTML blocks, in placeholder order: (UTF-8 HTML, spliced before the search plugin reads the page)
+Blocks = tuple[tuple[bytes, bool], ...]
+
+
 @dataclass(frozen=True)
 class SiteResult:
-    """Everything a build needs from the data: the generated files and two settings."""
+    """Everything a build needs from the data: the generated files (pages as Markdown), each page's HTML
+    blocks (site/splice.py), and two settings."""
 
     files: dict[str, bytes]  # UTF-8: half the memory of Chinese text held as str
+    blocks: dict[str, Blocks]  # by page source path; pages without blocks are left out
     synthetic: bool
     jieba_words: str
 
@@ -90,8 +96,13 @@ def site_result(settings: Settings) -> SiteResult:
     if not isinstance(result, SiteResult):
         dataset = load.load_dataset(data_dir)
         rendered = site.render(dataset, site_url)
-        files = {path: rendered.pop(path).encode("utf-8") for path in list(rendered)}
-        result = SiteResult(files, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
+        files = {path: text.encode("utf-8") for path, text in rendered.files.items()}
+        blocks: dict[str, Blocks] = {}
+        for path, page in rendered.pages.items():
+            files[path] = page.markdown.encode("utf-8")
+            if page.blocks:
+                blocks[path] = tuple((block.html.encode("utf-8"), block.searchable) for block in page.blocks)
+        result = SiteResult(files, blocks, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
         del dataset, rendered
         if stored is not None:
             _store(stored, result)

@@ -1,0 +1,69 @@
+"""HTML fragments from Jinja2 templates (render/templates/), with autoescaping on: every data string is
+escaped wherever it lands, by default. Only HTML that is already safe passes as it is, marked Markup
+where it is made: a fragment rendered here, or an author's Markdown after the sanitizer (markup.py).
+
+A page's tables and figures never pass through Markdown: the page's Markdown holds a placeholder for
+each (an HTML comment, which Python-Markdown passes through untouched), and the hook splices the HTML
+in after Markdown has run (site/splice.py). Headings, prose lists and links MkDocs must see stay Markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import jinja2
+from markupsafe import Markup
+
+from suanli.render.formats import direction, fmt_number, fmt_pct
+
+ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("suanli.render", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,  # a name missing from the context is an error, not an empty string
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENV.filters.update(number=fmt_number, pct=fmt_pct, direction=direction)
+
+PLACEHOLDER = "<!--suanli-block:{}-->"
+
+
+def fragment(template: str, **context: object) -> Markup:
+    """One template rendered: HTML, safe to put in another template or in a page."""
+    return Markup(ENV.get_template(template).render(**context).strip())
+
+
+@dataclass(frozen=True)
+class Block:
+    """A fragment of a page, spliced in for its placeholder. `searchable`: spliced before the search
+    plugin reads the page, so search finds its text; otherwise after (tables and figures of numbers,
+    which search leaves out anyway), so neither Markdown nor the search plugin walks them."""
+
+    html: str
+    searchable: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: its Markdown, with a placeholder for each of its blocks."""
+
+    markdown: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass
+class PageWriter:
+    """Builds a page's Markdown line by line; `block` puts a fragment's placeholder on its own line."""
+
+    lines: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def block(self, html: str, *, searchable: bool = False) -> None:
+        self.lines += [PLACEHOLDER.format(len(self.blocks)), ""]
+        self.blocks.append(Block(str(html), searchable))
+
+    def page(self) -> Page:
+        return Page("\n".join(self.lines).rstrip("\n") + "\n", tuple(self.blocks))

@@ -1,0 +1,103 @@
+"""Every URL of the site, built here and nowhere else.
+
+Pages are addressed by their source path ("issues/2024-12-11/index.md"); MkDocs serves each at its
+folder ("issues/2024-12-11/", use_directory_urls). Two kinds of link leave a page:
+- `md_link`, in the Markdown: to the target's source path, so MkDocs checks it in a strict build
+  and writes the served URL itself;
+- `href`, in HTML rendered from templates (spliced in after Markdown, which MkDocs never sees):
+  the served URL, relative to the page's folder; the hook checks these (site/splice.py).
+URLs are permanent (the data contract): a change here changes published addresses.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from suanli.contract import Company, Issue, company_slug, sector_slug
+
+SERIES_NAME = "算力周跟踪"
+HOME = "index.md"
+ARCHIVE = "issues/index.md"
+LATEST = "latest/index.md"
+COMPANY_INDEX = "companies/index.md"
+SECTOR_INDEX = "sectors/index.md"
+FEED = "feed.xml"
+LEGAL_PAGES = (
+    ("分析师声明", "legal/analyst.md"),
+    ("一般声明", "legal/general.md"),
+    ("特别声明", "legal/special.md"),
+    ("投资评级声明", "legal/ratings.md"),
+)
+RATINGS = "legal/ratings.md"
+HISTORY_CSV = "history.csv"  # beside each company page
+MEDIANS_CSV = "medians.csv"  # beside each sector page
+
+
+# --- pages, by source path --------------------------------------------------------------------
+
+
+def issue_page(issue: Issue | str) -> str:
+    slug = issue if isinstance(issue, str) else issue.slug
+    return f"issues/{slug}/index.md"
+
+
+def company_page(company: Company | str) -> str:
+    """A company's page, from the company or its ticker."""
+    slug = company_slug(company) if isinstance(company, str) else company.slug
+    return f"companies/{slug}/index.md"
+
+
+def sector_page(sector: str) -> str:
+    return f"sectors/{sector_slug(sector)}/index.md"
+
+
+def beside(page: str, name: str) -> str:
+    """A file in a page's folder (its chart data): the path it is written to."""
+    return posixpath.join(posixpath.dirname(page), name)
+
+
+# --- links between pages ---------------------------------------------------------------------
+
+
+def md_link(from_page: str, to_page: str) -> str:
+    """The target's source path relative to the linking page: what a Markdown link holds."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def href(from_page: str, to_page: str) -> str:
+    """The target's served URL relative to the linking page's folder: what an HTML link holds.
+    A page's URL is its folder (index.md dropped); a file's is its path."""
+    start = posixpath.dirname(from_page) or "."
+    if posixpath.basename(to_page) == "index.md":
+        folder = posixpath.dirname(to_page) or "."
+        relative = posixpath.relpath(folder, start)
+        return "./" if relative == "." else relative + "/"
+    return posixpath.relpath(to_page, start)
+
+
+def absolute(site_url: str, page: str) -> str:
+    """A page's absolute URL on the published site (the feed's links)."""
+    base = site_url.rstrip("/") + "/"
+    folder = posixpath.dirname(page)
+    return base + (folder + "/" if folder else "")
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def exhibit_csv(number: int) -> str:
+    """An exhibit's chart data, beside its issue page."""
+    return f"exhibit-{number}.csv"
+
+
+def exhibit_download(issue: Issue, number: int) -> str:
+    """The name a reader's download of an exhibit's data gets."""
+    return f"{SERIES_NAME}-{issue.slug}-图表{number}.csv"
+
+
+def company_history_download(company: Company) -> str:
+    return f"{company.ticker}-历次周报.csv"
+
+
+def sector_medians_download(sector: str) -> str:
+    return f"{sector_slug(sector)}-本周涨跌幅中位数.csv"

@@ -1,0 +1,82 @@
+"""Every HTML template, rendered with the hostile strings in every place a data string can land: the
+strings come out as text, never as markup, and no attribute can be broken out of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import HOSTILE
+from suanli.contract import Company, Revision, StockRow, Table
+from suanli.derive.tables import StockRecord
+from suanli.render import html
+from suanli.render.company_pages import COLUMNS
+
+H = HOSTILE
+TEMPLATES = Path(html.__file__).parent / "templates"
+ONE = Decimal("-5.17")
+COMPANY = Company(ticker="NVDA.O", name=H, sector=H, name_en=H, aliases=(H,))
+ROW = StockRow("NVDA.O", Decimal("33079"), "USD", ONE, ONE, ONE)
+RECORD = StockRecord(H, H, H, "nvda-o", Decimal("33079"), "USD", H, ONE, ONE, ONE, 0)
+
+# A context for each template, a hostile string wherever the pages put a data string.
+CONTEXTS = {
+    "table_exhibit.html": {"table": Table((H, H), ((H, H), (H, H))), "table_id": "t", "caption_lines": [H, H]},
+    "chart_figure.html": {
+        "charts": [("stocks", H), ("traffic", H)],
+        "csv": H,
+        "download": H,
+        "table_id": "t",
+        "table": H,  # a plain string, not a fragment: escaped like any data string
+        "collapse_table": True,
+        "caption_lines": [H],
+    },
+    "series_table.html": {"kind": H, "csv": H},
+    "stock_table.html": {"rows": [{"record": RECORD, "href": H}], "sizes": {H: 1}, "table_id": "t"},
+    "history_table.html": {"rows": [{"slug": H, "href": H, "market_cap": ONE, "unit": H, "returns": (ONE,) * 3}]},
+    "medians_table.html": {"rows": [{"date": H, "href": H, "companies": 3, "median": ONE}]},
+    "company_filter.html": {"sectors": [H, H]},
+    "company_index.html": {
+        "columns": COLUMNS,
+        "rows": [
+            {"company": COMPANY, "href": H, "search": H, "latest": ROW, "unit": H, "issues": 1},
+            {"company": COMPANY, "href": H, "search": H, "latest": None, "unit": "", "issues": 0},
+        ],
+    },
+    "prose.html": {"body": H},  # a plain string: only the sanitizer's output passes as HTML
+    "feed_description.html": {
+        "highlights": [{"heading": H, "body": H}, {"heading": H, "body": None}],
+        "revisions": [Revision(dt.date(2024, 12, 12), H)],
+    },
+}
+
+
+def test_every_template_has_a_hostile_context():
+    templates = {p.name for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")}
+    assert templates == set(CONTEXTS)
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_hostile_strings_stay_text(name):
+    out = str(html.fragment(name, **CONTEXTS[name]))
+    soup = BeautifulSoup(out, "lxml")
+    # nothing the strings hold became an element or an attribute
+    assert not soup.find_all(["script", "img"]), out
+    for element in soup.find_all(True):
+        assert not [a for a in element.attrs if a.startswith("on") or a in ("src", "x", "'`{{")], element
+    # and each string is there, whole, as text or as an attribute value
+    text = soup.get_text()
+    values = [v for element in soup.find_all(True) for v in element.attrs.values() if isinstance(v, str)]
+    assert H in text or H in values, out
+    assert "{{ x }}" in out.replace("&#34;", '"').replace("&#39;", "'") or "{{ x }}" in text  # not evaluated
+
+
+def test_a_missing_name_is_an_error_not_an_empty_string():
+    context = dict(CONTEXTS["series_table.html"])
+    del context["csv"]
+    with pytest.raises(Exception, match="csv"):
+        html.fragment("series_table.html", **context)
