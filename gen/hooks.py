@@ -24,12 +24,11 @@ for _name in [name for name in sys.modules if name == "suanli" or name.startswit
 import jieba  # noqa: E402
 from mkdocs.exceptions import Abort, BuildError, PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
 
 from suanli.errors import DataErrors  # noqa: E402
 from suanli.render import csp  # noqa: E402
 from suanli.settings import Settings, record_timing  # noqa: E402
-from suanli.site import splice  # noqa: E402
+from suanli.site import mkdocs_internals, splice  # noqa: E402
 from suanli.site.cache import site_result  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.suanli")
@@ -67,7 +66,7 @@ def on_config(config):
     path = Path(tempfile.gettempdir()) / f"suanli-jieba-{hashlib.sha256(words.encode()).hexdigest()[:16]}.txt"
     if not path.exists():
         path.write_text(words, encoding="utf-8")
-    config.plugins["material/search"].config.jieba_dict_user = str(path)
+    mkdocs_internals.use_jieba_dictionary(config, str(path))
     record_timing(_settings(config), "generate (load, validate, render; or the cache)", time.perf_counter() - start)
     return config
 
@@ -77,19 +76,14 @@ def on_serve(server, config, builder):
     keep serving the last good build (validation fails in on_config, before the site folder is touched).
     The data folder is watched wherever it is ($SUANLI_DATA need not be data/)."""
     server.watch(str(_settings(config).data_dir.resolve()))
-    csp.allow_preview_reload(server)  # the policy also allows the reload script the server injects
-    build = server.builder
+    mkdocs_internals.allow_preview_reload(server)  # the policy also allows the reload script the server injects
 
-    def build_or_keep_last_good_site():
-        try:
-            build()
-        except (Abort, BuildError, SystemExit):
-            log.error(
-                "The data has errors (listed above); still serving the last good build. "
-                "Fix the files and save to rebuild."
-            )
+    def report() -> None:
+        log.error(
+            "The data has errors (listed above); still serving the last good build. Fix the files and save to rebuild."
+        )
 
-    server.builder = build_or_keep_last_good_site
+    mkdocs_internals.keep_serving_on_errors(server, report, (Abort, BuildError, SystemExit))
     return server
 
 
@@ -100,7 +94,7 @@ def on_files(files, config):
     result = site_result(_settings(config))
     for path, content in result.files.items():
         if not path.endswith(".md"):
-            files.append(File.generated(config, path, content=content))
+            files.append(mkdocs_internals.generated_file(config, path, content))
     _build.blocks = result.blocks
     _build.site_files = {file.dest_uri for file in files}
     # What the generator left in memory (libraries, the cached result) lives until the build ends; frozen,
@@ -113,14 +107,14 @@ def on_files(files, config):
 
 def on_page_content(html, page, config, files):
     """A page's searchable HTML blocks (prose, controls) go in before the search plugin reads the page
-    (site/splice.py). The links of its other blocks (the tables and figures the generator builds) are
-    checked here, and a broken one is a warning (an error in a strict build), as MkDocs does for Markdown
-    links. The prose's links are the author's, checked by the sanitizer for what they may run, and, as
-    raw HTML always was, not for where they lead."""
+    (site/splice.py). The links of every block the generator builds are checked here, and a broken one
+    is a warning (an error in a strict build), as MkDocs does for Markdown links. The prose's links are
+    the author's: the sanitizer judges what they may run; where they lead was never checked (it was raw
+    HTML in the Markdown), and a build does not fail on it."""
     blocks = _build.blocks.get(page.file.src_uri)
     if not blocks:
         return html
-    hrefs = [link for content, searchable in blocks if not searchable for link in splice.links(content.decode())]
+    hrefs = [link for content, _, checked in blocks if checked for link in splice.links(content.decode())]
     for link, target in splice.broken_links(page.url, hrefs, _build.site_files):
         log.warning(
             f"Doc file '{page.file.src_uri}' contains a link '{link}' in its generated HTML, "

@@ -14,7 +14,7 @@ from helpers import REPO, minimal_data
 from suanli.render.html import PLACEHOLDER
 from suanli.site import splice
 
-BLOCKS = ((b"<p>prose</p>", True), (b"<table><tr><td>1</td></tr></table>", False))
+BLOCKS = ((b"<p>prose</p>", True, False), (b"<table><tr><td>1</td></tr></table>", False, True))
 PAGE = f"<h2>a</h2>\n{PLACEHOLDER.format(0)}\n<h2>b</h2>\n{PLACEHOLDER.format(1)}\n"
 
 
@@ -68,4 +68,23 @@ def test_a_strict_build_fails_on_a_broken_link_in_generated_html(tmp_path):
     assert (
         "Doc file 'issues/2024-12-11/index.md' contains a link 'no-exhibit-2.csv' in its generated HTML, "
         "but the target 'issues/2024-12-11/no-exhibit-2.csv' is not among the site's files." in result.stderr
+    )
+
+
+def test_urls_link_pages_as_mkdocs_serves_them():
+    from suanli.render import urls
+
+    issue = urls.issue_page("2024-12-11")
+    assert urls.href(issue, urls.company_page("NVDA.O")) == "../../companies/nvda-o/"
+    assert urls.href(issue, urls.RATINGS) == "../../legal/ratings/"
+    assert urls.href(issue, urls.ARCHIVE) == "../"
+    assert urls.href(issue, urls.HOME) == "../../"
+    assert urls.href(urls.HOME, issue) == "issues/2024-12-11/"
+    assert urls.href(urls.COMPANY_INDEX, urls.COMPANY_INDEX) == "./"
+    assert urls.href(issue, urls.beside(issue, "exhibit-1.csv")) == "exhibit-1.csv"
+    assert urls.md_link(issue, urls.company_page("NVDA.O")) == "../../companies/nvda-o/index.md"
+    assert urls.md_link(urls.HOME, issue) == "issues/2024-12-11/index.md"
+    assert (
+        urls.absolute("https://example.github.io/suanli", issue)
+        == "https://example.github.io/suanli/issues/2024-12-11/"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -19,6 +20,7 @@ from suanli.render.company_pages import COLUMNS
 H = HOSTILE
 TEMPLATES = Path(html.__file__).parent / "templates"
 ONE = Decimal("-5.17")
+DAY = dt.date(2024, 12, 11)
 COMPANY = Company(ticker="NVDA.O", name=H, sector=H, name_en=H, aliases=(H,))
 ROW = StockRow("NVDA.O", Decimal("33079"), "USD", ONE, ONE, ONE)
 RECORD = StockRecord(H, H, H, "nvda-o", Decimal("33079"), "USD", H, ONE, ONE, ONE, 0)
@@ -48,6 +50,33 @@ CONTEXTS = {
         ],
     },
     "prose.html": {"body": H},  # a plain string: only the sanitizer's output passes as HTML
+    "issue_meta.html": {
+        "issue": SimpleNamespace(
+            slug=H,
+            date=DAY,
+            period_start=DAY,
+            period_end=DAY,
+            industry=H,
+            rating=H,
+            rating_change=H,
+            authors=[
+                SimpleNamespace(role=H, name=H, license=H, email=H),
+                SimpleNamespace(role=None, name=H, license=None, email=H),
+            ],
+        ),
+        "series": H,
+        "ratings_href": H,
+    },
+    "recommendations.html": {"segments": [(H, [{"name": H, "ticker": H, "href": H}] * 2)] * 2},
+    "risks.html": {"risks": [H, H]},
+    "related.html": {"related": [SimpleNamespace(title=H, date=DAY), SimpleNamespace(title=H, date=None)]},
+    "revisions.html": {"revisions": [Revision(DAY, H)]},
+    "issue_footer.html": {
+        "older": {"slug": H, "title": H, "href": H},
+        "newer": {"slug": H, "title": H, "href": H},
+        "archive_href": H,
+        "legal": [(H, H), (H, H)],
+    },
     "feed_description.html": {
         "highlights": [{"heading": H, "body": H}, {"heading": H, "body": None}],
         "revisions": [Revision(dt.date(2024, 12, 12), H)],

@@ -41,6 +41,8 @@ class Block:
 
     html: str
     searchable: bool = False
+    # the generator's links are checked in a strict build; an author's (prose) are the author's
+    check_links: bool = True
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,9 @@ class PageWriter:
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
 
-    def block(self, html: str, *, searchable: bool = False) -> None:
+    def block(self, html: str, *, searchable: bool = False, check_links: bool = True) -> None:
         self.lines += [PLACEHOLDER.format(len(self.blocks)), ""]
-        self.blocks.append(Block(str(html), searchable))
+        self.blocks.append(Block(str(html), searchable, check_links))
 
     def page(self) -> Page:
         return Page("\n".join(self.lines).rstrip("\n") + "\n", tuple(self.blocks))

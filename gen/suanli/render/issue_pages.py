@@ -17,11 +17,9 @@ from suanli.contract import (
     DEFAULT_SECTION,
     GPU_CONDITION_NAMES,
     TRAFFIC_CATEGORY_NAMES,
-    Company,
     Dataset,
     Exhibit,
     Issue,
-    Registry,
 )
 from suanli.derive import tables as derive
 from suanli.render import exhibit_csv as exhibits
@@ -33,54 +31,59 @@ from suanli.render.markup import author_markdown, md_text
 # --- the issue page --------------------------------------------------------------
 
 
-def company_link(company: Company, page: str) -> str:
-    """A Markdown link to a company's page from `page`."""
-    return f"[{md_text(company.name)}]({urls.md_link(page, urls.company_page(company))})"
-
-
 def issue_page(issue: Issue, dataset: Dataset) -> Page:
+    """Headings in Markdown (the table of contents, anchors, search sections); everything under them
+    an HTML block from a template."""
     page = urls.issue_page(issue)
     out = PageWriter()
-    out.add(f"# {md_text(issue.title)}", "", _issue_meta(issue, page))
+    out.add(f"# {md_text(issue.title)}", "")
+    ratings = urls.href(page, urls.RATINGS)
+    out.block(fragment("issue_meta.html", issue=issue, series=urls.SERIES_NAME, ratings_href=ratings), searchable=True)
     _highlights(out, issue)
     for exhibit in sorted(issue.exhibits, key=lambda e: e.number):
         _exhibit(out, issue, exhibit, dataset)
-    out.add(*_recommendations(issue, dataset.registry, page))
+    if issue.recommendations:
+        out.add("## 建议关注 {#recommendations}", "")
+        companies = dataset.registry.by_ticker
+        segments = [
+            (
+                rec.segment,
+                [
+                    {"name": companies[t].name, "ticker": t, "href": urls.href(page, urls.company_page(t))}
+                    for t in rec.tickers
+                ],
+            )
+            for rec in issue.recommendations
+        ]
+        out.block(fragment("recommendations.html", segments=segments), searchable=True)
     if issue.risks:
-        out.add("## 风险提示 {#risks}", "", "；".join(md_text(r) for r in issue.risks) + "。", "")
+        out.add("## 风险提示 {#risks}", "")
+        out.block(fragment("risks.html", risks=issue.risks), searchable=True)
     if issue.related:
         out.add("## 相关报告 {#related}", "")
-        out.add(
-            *(
-                f"{i}. {md_text(r.title)}" + (f"——{r.date.isoformat()}" if r.date else "")
-                for i, r in enumerate(issue.related, 1)
-            )
-        )
-        out.add("")
+        out.block(fragment("related.html", related=issue.related), searchable=True)
     if issue.revisions:
         out.add("## 更正记录 {#revisions}", "")
-        out.add(*(f"- **{r.date.isoformat()}** {md_text(r.note)}" for r in issue.revisions))
-        out.add("")
-    out.add(*_pager(issue, dataset))
-    out.add(*_legal_links(page))
+        out.block(fragment("revisions.html", revisions=issue.revisions), searchable=True)
+    out.block(_footer(issue, dataset), searchable=True)
     return out.page()
 
 
-def _pager(issue: Issue, dataset: Dataset) -> list[str]:
-    """Links to the previous and next issue, and to the archive."""
+def _footer(issue: Issue, dataset: Dataset) -> str:
+    """Links to the previous and next issue and to the archive, and the legal text's pages."""
     page = urls.issue_page(issue)
     position = dataset.issues.index(issue)
-    links = []
-    if position > 0:
-        older = dataset.issues[position - 1]
-        target = urls.md_link(page, urls.issue_page(older))
-        links.append(f"[← 上一期：{older.slug} {md_text(older.title)}]({target}){{ .suanli-prev }}")
-    links.append(f"[往期列表]({urls.md_link(page, urls.ARCHIVE)}){{ .suanli-archive }}")
-    if position < len(dataset.issues) - 1:
-        newer = dataset.issues[position + 1]
-        target = urls.md_link(page, urls.issue_page(newer))
-        links.append(f"[下一期：{newer.slug} {md_text(newer.title)} →]({target}){{ .suanli-next }}")
-    return ['<nav class="suanli-pager" aria-label="期次导航" markdown>', "", " · ".join(links), "", "</nav>", ""]
+
+    def neighbour(other: Issue) -> dict[str, str]:
+        return {"slug": other.slug, "title": other.title, "href": urls.href(page, urls.issue_page(other))}
+
+    return fragment(
+        "issue_footer.html",
+        older=neighbour(dataset.issues[position - 1]) if position > 0 else None,
+        newer=neighbour(dataset.issues[position + 1]) if position < len(dataset.issues) - 1 else None,
+        archive_href=urls.href(page, urls.ARCHIVE),
+        legal=[(title, urls.href(page, path)) for title, path in urls.LEGAL_PAGES],
+    )
 
 
 def archive_page(dataset: Dataset) -> Page:
@@ -123,29 +126,6 @@ def latest_page(dataset: Dataset) -> Page:
     )
 
 
-def _issue_meta(issue: Issue, page: str) -> str:
-    items = [
-        ("发布日期", issue.date.isoformat()),
-        ("本周区间", f"{issue.period_start.isoformat()} 至 {issue.period_end.isoformat()}"),
-    ]
-    if issue.industry:
-        items.append(("行业", md_text(issue.industry)))
-    if issue.rating:
-        change = f"（{md_text(issue.rating_change)}评级）" if issue.rating_change else ""
-        items.append(("行业评级", f"[{md_text(issue.rating)}]({urls.md_link(page, urls.RATINGS)}){change}"))
-    authors = []
-    for a in issue.authors:
-        detail = "，".join(md_text(x) for x in (a.license, a.email) if x)
-        authors.append(
-            (f"{md_text(a.role)}：" if a.role else "") + md_text(a.name) + (f"（{detail}）" if detail else "")
-        )
-    items.append(("作者", "；".join(authors)))
-    lines = ['<div class="suanli-meta" markdown>', "", f"{urls.SERIES_NAME} · {issue.slug}", ""]
-    lines += [f"- **{label}：** {value}" for label, value in items]
-    lines += ["", "</div>", ""]
-    return "\n".join(lines)
-
-
 def _highlights(out: PageWriter, issue: Issue) -> None:
     sections = list(dict.fromkeys(h.section for h in issue.highlights))
     for number, section in enumerate(sections, 1):
@@ -155,7 +135,8 @@ def _highlights(out: PageWriter, issue: Issue) -> None:
             out.add(f"### {md_text(h.heading)}", "")
             if h.body:
                 # the sanitizer's output (markup.author_markdown) is the one HTML a template takes as it is
-                out.block(fragment("prose.html", body=Markup(author_markdown(h.body))), searchable=True)
+                body = Markup(author_markdown(h.body))
+                out.block(fragment("prose.html", body=body), searchable=True, check_links=False)
 
 
 def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, dataset: Dataset) -> None:
@@ -218,22 +199,6 @@ def exhibit_csv(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> str:
             derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, dataset.registry))
         )
     return exhibits.exhibit_csv(dataset.series, exhibit, issue.date)
-
-
-def _recommendations(issue: Issue, registry: Registry, page: str) -> list[str]:
-    if not issue.recommendations:
-        return []
-    companies = registry.by_ticker
-    out = ["## 建议关注 {#recommendations}", ""]
-    for rec in issue.recommendations:
-        names = "、".join(f"{company_link(companies[t], page)}（{md_text(t)}）" for t in rec.tickers)
-        out.append(f"- **{md_text(rec.segment)}：** {names}")
-    return out + [""]
-
-
-def _legal_links(page: str) -> list[str]:
-    links = " · ".join(f"[{title}]({urls.md_link(page, path)})" for title, path in urls.LEGAL_PAGES)
-    return ['<div class="suanli-legal" markdown>', "", f"声明：{links}", "", "</div>", ""]
 
 
 # --- home ------------------------------------------------------------------------

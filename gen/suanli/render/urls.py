@@ -66,11 +66,12 @@ def md_link(from_page: str, to_page: str) -> str:
 
 def href(from_page: str, to_page: str) -> str:
     """The target's served URL relative to the linking page's folder: what an HTML link holds.
-    A page's URL is its folder (index.md dropped); a file's is its path."""
+    A page's URL is a folder (use_directory_urls: a/index.md at a/, a/b.md at a/b/); a file's is its path."""
     start = posixpath.dirname(from_page) or "."
-    if posixpath.basename(to_page) == "index.md":
-        folder = posixpath.dirname(to_page) or "."
-        relative = posixpath.relpath(folder, start)
+    if to_page.endswith(".md"):
+        stem = to_page.removesuffix(".md")
+        folder = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+        relative = posixpath.relpath(folder or ".", start)
         return "./" if relative == "." else relative + "/"
     return posixpath.relpath(to_page, start)
 

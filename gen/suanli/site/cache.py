@@ -29,8 +29,9 @@ PACKAGE = Path(__file__).resolve().parent.parent  # gen/suanli: every module, te
 SOURCE_SUFFIXES = (".py", ".yaml", ".html")
 
 
-# A page's HTML blocks, in placeholder order: (UTF-8 HTML, spliced before the search plugin reads the page)
-Blocks = tuple[tuple[bytes, bool], ...]
+# A page's HTML blocks, in placeholder order: (UTF-8 HTML, spliced before the search plugin reads the
+# page, its links checked) as render.html.Block says
+Blocks = tuple[tuple[bytes, bool, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ def site_result(settings: Settings) -> SiteResult:
         for path, page in rendered.pages.items():
             files[path] = page.markdown.encode("utf-8")
             if page.blocks:
-                blocks[path] = tuple((block.html.encode("utf-8"), block.searchable) for block in page.blocks)
+                blocks[path] = tuple(
+                    (block.html.encode("utf-8"), block.searchable, block.check_links) for block in page.blocks
+                )
         result = SiteResult(files, blocks, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
         del dataset, rendered
         if stored is not None:

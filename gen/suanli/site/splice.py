@@ -23,11 +23,12 @@ _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER).replace(r"\{\}", r"(\d+)"))
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
-def splice(page_html: str, blocks: Sequence[tuple[bytes, bool]], *, searchable: bool) -> str:
-    """`page_html` with the placeholder of each block whose `searchable` flag matches replaced by the block."""
+def splice(page_html: str, blocks: Sequence[tuple[bytes, bool, bool]], *, searchable: bool) -> str:
+    """`page_html` with the placeholder of each block whose `searchable` flag matches replaced by the block.
+    A block is (UTF-8 HTML, searchable, links checked)."""
 
     def block(match: re.Match) -> str:
-        content, is_searchable = blocks[int(match.group(1))]
+        content, is_searchable, _ = blocks[int(match.group(1))]
         return content.decode("utf-8") if is_searchable == searchable else match.group(0)
 
     return _PLACEHOLDER.sub(block, page_html)
