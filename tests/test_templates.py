@@ -13,7 +13,6 @@ from bs4 import BeautifulSoup
 
 from helpers import HOSTILE
 from suanli.contract import Company, Revision, StockRow, Table
-from suanli.derive.tables import StockRecord
 from suanli.render import html
 from suanli.render.company_pages import COLUMNS
 
@@ -23,7 +22,6 @@ ONE = Decimal("-5.17")
 DAY = dt.date(2024, 12, 11)
 COMPANY = Company(ticker="NVDA.O", name=H, sector=H, name_en=H, aliases=(H,))
 ROW = StockRow("NVDA.O", Decimal("33079"), "USD", ONE, ONE, ONE)
-RECORD = StockRecord(H, H, H, "nvda-o", Decimal("33079"), "USD", H, ONE, ONE, ONE, 0)
 
 # A context for each template, a hostile string wherever the pages put a data string.
 CONTEXTS = {
@@ -38,7 +36,10 @@ CONTEXTS = {
         "caption_lines": [H],
     },
     "series_table.html": {"kind": H, "csv": H},
-    "stock_table.html": {"rows": [{"record": RECORD, "href": H}], "sizes": {H: 1}, "table_id": "t"},
+    "stock_table.html": {
+        "rows": [(H, 2, H, H, H, H, H, ((H, H),) * 3), (H, 0, H, H, H, H, H, ((H, H),) * 3)],
+        "table_id": "t",
+    },
     "history_table.html": {"rows": [{"slug": H, "href": H, "market_cap": ONE, "unit": H, "returns": (ONE,) * 3}]},
     "medians_table.html": {"rows": [{"date": H, "href": H, "companies": 3, "median": ONE}]},
     "company_filter.html": {"sectors": [H, H]},
@@ -69,6 +70,8 @@ CONTEXTS = {
     },
     "recommendations.html": {"segments": [(H, [{"name": H, "ticker": H, "href": H}] * 2)] * 2},
     "risks.html": {"risks": [H, H]},
+    "link_list.html": {"items": [(H, H, H, H), (None, H, H, "")]},
+    "company_meta.html": {"company": COMPANY, "sector_href": H},
     "related.html": {"related": [SimpleNamespace(title=H, date=DAY), SimpleNamespace(title=H, date=None)]},
     "revisions.html": {"revisions": [Revision(DAY, H)]},
     "issue_footer.html": {

@@ -47,17 +47,12 @@ def search_terms(company: Company) -> str:
 def company_page(record: CompanyRecord) -> Page:
     company = record.company
     page = urls.company_page(company)
-    names = [f"**代码：** {md_text(company.ticker)}"]
-    if company.name_en:
-        names.append(f"**英文名：** {md_text(company.name_en)}")
-    if company.aliases:
-        names.append("**别名：** " + "、".join(md_text(a) for a in company.aliases))
-    names.append(f"**板块：** [{md_text(company.sector)}]({urls.md_link(page, urls.sector_page(company.sector))})")
     out = PageWriter()
     # Company pages are what a search for a name or ticker should find first.
     out.add("---", "search:", "  boost: 10", "---", "")
     out.add(f"# {md_text(company.name)}（{md_text(company.ticker)}）", "")
-    out.add('<div class="suanli-meta" markdown>', "", *(f"- {line}" for line in names), "", "</div>", "")
+    sector = urls.href(page, urls.sector_page(company.sector))
+    out.block(fragment("company_meta.html", company=company, sector_href=sector), searchable=True)
     out.add("## 历次周报中的表现 {#history}", "")
     if record.history:
         latest = record.history[-1]
@@ -93,22 +88,20 @@ def company_page(record: CompanyRecord) -> Page:
         out.add("尚未出现在任何一期的股价复盘表中。", "")
     out.add("## 建议关注记录 {#recommended}", "")
     if record.recommended:
-        out.add(
-            *(
-                f"- [{issue.slug}]({urls.md_link(page, urls.issue_page(issue))}) · {md_text(segment)}"
-                for issue, segment in reversed(record.recommended)
-            )
-        )
+        items = [
+            (None, issue.slug, urls.href(page, urls.issue_page(issue)), f" · {segment}")
+            for issue, segment in reversed(record.recommended)
+        ]
+        out.block(fragment("link_list.html", items=items), searchable=True)
     else:
-        out.add("尚无周报将其列入建议关注。")
-    out.add("", "## 正文提及 {#mentioned}", "")
+        out.add("尚无周报将其列入建议关注。", "")
+    out.add("## 正文提及 {#mentioned}", "")
     if record.mentioned:
-        out.add(
-            *(
-                f"- [{issue.slug} {md_text(issue.title)}]({urls.md_link(page, urls.issue_page(issue))})"
-                for issue in reversed(record.mentioned)
-            )
-        )
+        items = [
+            (None, f"{issue.slug} {issue.title}", urls.href(page, urls.issue_page(issue)), "")
+            for issue in reversed(record.mentioned)
+        ]
+        out.block(fragment("link_list.html", items=items), searchable=True)
     else:
         out.add("尚无周报正文提及。")
     return out.page()

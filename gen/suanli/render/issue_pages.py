@@ -24,7 +24,7 @@ from suanli.contract import (
 from suanli.derive import tables as derive
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import urls
-from suanli.render.formats import rows_csv
+from suanli.render.formats import direction, fmt_number, fmt_pct, rows_csv
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import author_markdown, md_text
 
@@ -87,20 +87,25 @@ def _footer(issue: Issue, dataset: Dataset) -> str:
 
 
 def archive_page(dataset: Dataset) -> Page:
-    """Every issue, newest first, grouped by year and month, with its first highlight."""
-    out = ["# 往期周报", "", f"共 {len(dataset.issues)} 期，最新在前。", ""]
+    """Every issue, newest first, grouped by year and month (headings), with its first highlight."""
+    out = PageWriter()
+    out.add("# 往期周报", "", f"共 {len(dataset.issues)} 期，最新在前。", "")
     newest_first = list(reversed(dataset.issues))
     for year, in_year in groupby(newest_first, key=lambda issue: issue.date.year):
-        out += [f"## {year} 年 {{#y{year}}}", ""]
+        out.add(f"## {year} 年 {{#y{year}}}", "")
         for month, in_month in groupby(in_year, key=lambda issue: issue.date.month):
-            out += [f"### {year} 年 {month} 月 {{#y{year}-{month:02d}}}", ""]
-            out += [
-                f"- **{issue.slug}** [{md_text(issue.title)}]({urls.md_link(urls.ARCHIVE, urls.issue_page(issue))})"
-                f" — {md_text(issue.highlights[0].heading)}"
+            out.add(f"### {year} 年 {month} 月 {{#y{year}-{month:02d}}}", "")
+            items = [
+                (
+                    issue.slug,
+                    issue.title,
+                    urls.href(urls.ARCHIVE, urls.issue_page(issue)),
+                    f" — {issue.highlights[0].heading}",
+                )
                 for issue in in_month
             ]
-            out.append("")
-    return Page("\n".join(out).rstrip("\n") + "\n")
+            out.block(fragment("link_list.html", items=items), searchable=True)
+    return out.page()
 
 
 def latest_page(dataset: Dataset) -> Page:
@@ -176,12 +181,19 @@ def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, dataset: Dataset) 
 
 
 def stock_table(records: tuple[derive.StockRecord, ...], table_id: str, page: str) -> Markup:
-    """The stock table: sector cells spanning their rows; names link to company pages from `page`."""
+    """The stock table: sector cells spanning their rows; names link to company pages from `page`.
+    Cells are formatted here, so the template only places (and escapes) text: 33 rows × 520 issues."""
     sizes: dict[str, int] = {}
     for record in records:
         sizes[record.sector] = sizes.get(record.sector, 0) + 1
-    rows = [{"record": r, "href": urls.href(page, urls.company_page(r.ticker))} for r in records]
-    return fragment("stock_table.html", rows=rows, sizes=sizes, table_id=table_id)
+    rows, previous = [], None
+    for r in records:
+        span = sizes[r.sector] if r.sector != previous else 0
+        previous = r.sector
+        returns = tuple((direction(v), fmt_pct(v)) for v in (r.week_pct, r.month_pct, r.ytd_pct))
+        href = urls.href(page, urls.company_page(r.ticker))
+        rows.append((r.sector, span, r.ticker, r.name, href, fmt_number(r.market_cap), r.unit, returns))
+    return fragment("stock_table.html", rows=rows, table_id=table_id)
 
 
 def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:

@@ -34,14 +34,18 @@ def sector_page(sector: str, records: list[CompanyRecord], medians: pd.DataFrame
     members = [r for r in records if r.company.sector == sector]
     out = PageWriter()
     out.add(f"# {md_text(sector)}", "", f"板块成分公司 {len(members)} 家。", "", "## 成分公司 {#members}", "")
-    out.add(
-        *(
-            f"- [{md_text(r.company.name)}]({urls.md_link(page, urls.company_page(r.company))})"
-            f"（{md_text(r.company.ticker)}） · 出现于 {len(r.history)} 期"
-            for r in members
+    items = [
+        (
+            None,
+            r.company.name,
+            urls.href(page, urls.company_page(r.company)),
+            f"（{r.company.ticker}） · 出现于 {len(r.history)} 期",
         )
-    )
-    out.add("", "## 本周涨跌幅中位数 {#medians}", "")
+        for r in members
+    ]
+    if items:
+        out.block(fragment("link_list.html", items=items), searchable=True)
+    out.add("## 本周涨跌幅中位数 {#medians}", "")
     if medians.empty:
         out.add("该板块的公司尚未出现在任何一期的股价复盘表中。", "")
         return out.page()

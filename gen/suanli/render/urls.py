@@ -59,21 +59,31 @@ def beside(page: str, name: str) -> str:
 # --- links between pages ---------------------------------------------------------------------
 
 
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath for the site's own paths (relative, normalised): without its os.getcwd() per
+    call, which a large archive's tens of thousands of links would pay for."""
+    to, frm = [p for p in target.split("/") if p and p != "."], [p for p in start.split("/") if p and p != "."]
+    common = 0
+    while common < min(len(to), len(frm)) and to[common] == frm[common]:
+        common += 1
+    return "/".join([".."] * (len(frm) - common) + to[common:]) or "."
+
+
 def md_link(from_page: str, to_page: str) -> str:
     """The target's source path relative to the linking page: what a Markdown link holds."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return _relative(to_page, posixpath.dirname(from_page))
 
 
 def href(from_page: str, to_page: str) -> str:
     """The target's served URL relative to the linking page's folder: what an HTML link holds.
     A page's URL is a folder (use_directory_urls: a/index.md at a/, a/b.md at a/b/); a file's is its path."""
-    start = posixpath.dirname(from_page) or "."
+    start = posixpath.dirname(from_page)
     if to_page.endswith(".md"):
         stem = to_page.removesuffix(".md")
         folder = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
-        relative = posixpath.relpath(folder or ".", start)
+        relative = _relative(folder, start)
         return "./" if relative == "." else relative + "/"
-    return posixpath.relpath(to_page, start)
+    return _relative(to_page, start)
 
 
 def absolute(site_url: str, page: str) -> str:
