@@ -38,6 +38,7 @@ from suanli.load.dataset import load_dataset  # noqa: E402
 from suanli.render import exhibit_csv as exhibits  # noqa: E402
 from suanli.render import formats as tables  # noqa: E402
 from suanli.render import issue_pages as pages  # noqa: E402
+from suanli.render.html import PLACEHOLDER, Page  # noqa: E402
 from suanli.render.jieba_words import jieba_user_dictionary  # noqa: E402
 from suanli.site import assemble as site  # noqa: E402
 
@@ -111,6 +112,14 @@ def generator_profile(data: Path) -> dict[str, float]:
     return {"load": loaded - start, "render": rendered - loaded, "charts": spent["charts"]}
 
 
+def inline_blocks(page: Page) -> str:
+    """A page's Markdown with each HTML block in place of its placeholder."""
+    markdown = page.markdown
+    for index, block in enumerate(page.blocks):
+        markdown = markdown.replace(PLACEHOLDER.format(index), block.html, 1)
+    return markdown
+
+
 def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6))
 
@@ -154,10 +163,14 @@ def run_size(weeks: int, work: Path, repeat: int) -> dict:
     dataset = load_dataset(data)
     env = {**os.environ, "SUANLI_DATA": str(data), "SUANLI_SITE_URL": SITE_URL, "SOURCE_DATE_EPOCH": "1733875200"}
 
-    # baseline: the generator's output written out beforehand, then plain MkDocs
+    # baseline: the generator's output written out beforehand, then plain MkDocs. Without the hook
+    # nothing splices the pages' HTML blocks in, so each stands in its page's Markdown as raw HTML:
+    # MkDocs alone building the same content (as the site was built before issue 10).
     docs = work / "baseline-docs"
     shutil.copytree(REPO / "docs", docs)
-    for relative, content in site.render(dataset, SITE_URL).items():
+    rendered = site.render(dataset, SITE_URL)
+    outputs = {**rendered.files, **{path: inline_blocks(page) for path, page in rendered.pages.items()}}
+    for relative, content in outputs.items():
         target = docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
