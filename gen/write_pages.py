@@ -6,18 +6,13 @@ import os
 import time
 
 import mkdocs_gen_files
-from mkdocs.exceptions import PluginError
 
-from suanli.errors import DataErrors
 from suanli.settings import Settings, record_timing
-from suanli.site.cache import site_result
+from suanli.site.cache import current
 
 start = time.perf_counter()
 settings = Settings.from_environ(os.environ, mkdocs_gen_files.config.site_url or "")
-try:
-    result = site_result(settings)
-except DataErrors as exc:
-    raise PluginError(exc.report()) from None
+result = current()  # the hook's on_config made it (or raised on bad data) earlier in this build
 
 for path, content in result.files.items():
     if not path.endswith(".md"):

@@ -54,7 +54,9 @@ def minimal(tmp_path_factory):
 
 
 def test_real_issue_page(real):
-    check_golden("pages/issue-2024-12-11.md", pages.issue_page(real.latest, real))
+    check_golden(
+        "pages/issue-2024-12-11.md", pages.issue_page(real.latest, *pages.neighbours(real, real.latest), real.registry)
+    )
 
 
 def test_real_home_page(real):
@@ -62,7 +64,10 @@ def test_real_home_page(real):
 
 
 def test_minimal_issue_page_with_a_series_exhibit(minimal):
-    check_golden("pages/minimal-issue.md", pages.issue_page(minimal.latest, minimal))
+    check_golden(
+        "pages/minimal-issue.md",
+        pages.issue_page(minimal.latest, *pages.neighbours(minimal, minimal.latest), minimal.registry),
+    )
 
 
 def chart_frames(dataset) -> dict[str, pd.DataFrame]:

@@ -182,7 +182,9 @@ def serve(port: int) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     from properdocs.__main__ import cli as properdocs_cli  # its logging and mkdocs.* aliases, as `properdocs serve`
 
-    properdocs_cli.main(["serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"], prog_name="suanli serve")
+    # --dirty: a rebuild renders only the pages whose sources changed, the rest as a clean build would
+    # leave them (site/incremental.py)
+    properdocs_cli.main(["serve", "--dirty", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"], prog_name="suanli serve")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
@@ -57,8 +58,11 @@ SERIES_EXHIBITS = {
 }
 
 
-def load_dataset(root: Path) -> Dataset:
-    """Load and validate a whole data folder (raises DataErrors listing every problem)."""
+def load_dataset(root: Path, memo: dict | None = None) -> Dataset:
+    """Load and validate a whole data folder (raises DataErrors listing every problem). `memo` (a preview
+    process's, site/kept.py) keeps each issue folder's parsed Issue from one build to the next, keyed by
+    the folder's files and companies.yaml, the only files `_load_issue` reads; only Issues that loaded
+    without an error are kept, and entries of folders gone or changed are dropped."""
     root = Path(root)
     errors = Collector(root)
     if not root.is_dir():
@@ -67,7 +71,7 @@ def load_dataset(root: Path) -> Dataset:
     synthetic = _load_site(root / "site.yaml", errors)
     registry = _load_registry(root / "companies.yaml", errors)
     series = _load_series(root / "series", errors)
-    issues = _load_issues(root / "issues", registry, errors)
+    issues = _load_issues(root / "issues", registry, errors, memo, root / "companies.yaml")
     if registry is not None:
         _check_exhibit_data(root, issues, series, errors)
     errors.raise_if_any()
@@ -182,7 +186,11 @@ ISSUE_FIELDS = {
 }
 
 
-def _load_issues(folder: Path, registry: Registry | None, errors: Collector) -> list[Issue]:
+def _load_issues(
+    folder: Path, registry: Registry | None, errors: Collector, memo: dict | None = None, companies: Path | None = None
+) -> list[Issue]:
+    kept: dict = {}
+    registry_key = _files_digest([companies]) if memo is not None and companies is not None else b""
     if not folder.is_dir():
         errors.add("missing-file", folder, None, "", "no such folder", "issues/ with one folder per issue")
         return []
@@ -211,14 +219,40 @@ def _load_issues(folder: Path, registry: Registry | None, errors: Collector) -> 
                 "a folder named by the issue's date, like 2024-12-11",
             )
             continue
-        issue = _load_issue(entry, folder_date, registry, errors)
+        if memo is None:
+            issue = _load_issue(entry, folder_date, registry, errors)
+        else:
+            key = (str(entry), registry_key, _files_digest(sorted(entry.iterdir())))
+            issue = memo.get(key)
+            if issue is None:
+                before = len(errors.errors)
+                issue = _load_issue(entry, folder_date, registry, errors)
+                if issue is not None and len(errors.errors) == before:
+                    kept[key] = issue
+            else:
+                kept[key] = issue
         if issue is not None:
             issues.append(issue)
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
     if not issues and not errors.errors:
         errors.add(
             "missing-file", folder, None, "", "no issue folder", "at least one issue, like issues/2024-12-11/issue.yaml"
         )
     return sorted(issues, key=lambda issue: issue.date)
+
+
+def _files_digest(paths: list[Path]) -> bytes:
+    """The names and bytes of these files (a folder: its name only)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in paths:
+        digest.update(path.name.encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes() + b"\0")
+        else:
+            digest.update(b"\1")
+    return digest.digest()
 
 
 def _load_issue(folder: Path, folder_date: dt.date, registry: Registry | None, errors: Collector) -> Issue | None:
@@ -547,9 +581,10 @@ def _check_exhibit_data(root: Path, issues: list[Issue], series: Series, errors:
     """Every series exhibit must have rows as of its issue (an empty chart is an error)."""
     unreadable = {e.file for e in errors.errors}  # a series file already in error would only repeat itself here
     positions = _series_positions(series)
+    checked = {kind for kind, file in SERIES_EXHIBITS.items() if errors.name(root / file) not in unreadable}
     for issue in issues:
         for exhibit in issue.exhibits:
-            if exhibit.kind not in SERIES_EXHIBITS or errors.name(root / SERIES_EXHIBITS[exhibit.kind]) in unreadable:
+            if exhibit.kind not in checked:
                 continue
             first, last = series_window(exhibit.kind, issue.date)
             rows = positions.get((exhibit.kind, exhibit.category or exhibit.gpu), [])

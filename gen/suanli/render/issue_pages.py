@@ -20,6 +20,8 @@ from suanli.contract import (
     Dataset,
     Exhibit,
     Issue,
+    Registry,
+    Series,
 )
 from suanli.derive import tables as derive
 from suanli.render import exhibit_csv as exhibits
@@ -31,9 +33,25 @@ from suanli.render.markup import author_markdown, md_text
 # --- the issue page --------------------------------------------------------------
 
 
-def issue_page(issue: Issue, dataset: Dataset) -> Page:
+# An issue next to another in the archive, as its footer names it: (slug, title)
+Neighbour = tuple[str, str]
+
+
+def neighbours(dataset: Dataset, issue: Issue) -> tuple[Neighbour | None, Neighbour | None]:
+    """The issues before and after `issue` (None at either end): all an issue page reads of the others."""
+    return neighbours_at(dataset.issues, dataset.issues.index(issue))
+
+
+def neighbours_at(issues: tuple[Issue, ...], position: int) -> tuple[Neighbour | None, Neighbour | None]:
+    older = (issues[position - 1].slug, issues[position - 1].title) if position > 0 else None
+    newer = (issues[position + 1].slug, issues[position + 1].title) if position < len(issues) - 1 else None
+    return older, newer
+
+
+def issue_page(issue: Issue, older: Neighbour | None, newer: Neighbour | None, registry: Registry) -> Page:
     """Headings in Markdown (the table of contents, anchors, search sections); everything under them
-    an HTML block from a template."""
+    an HTML block from a template. It reads nothing but its arguments (a preview process memoizes it by
+    them: site/assemble.py)."""
     page = urls.issue_page(issue)
     out = PageWriter()
     out.add(f"# {md_text(issue.title)}", "")
@@ -41,10 +59,10 @@ def issue_page(issue: Issue, dataset: Dataset) -> Page:
     out.block(fragment("issue_meta.html", issue=issue, series=urls.SERIES_NAME, ratings_href=ratings), searchable=True)
     _highlights(out, issue)
     for exhibit in sorted(issue.exhibits, key=lambda e: e.number):
-        _exhibit(out, issue, exhibit, dataset)
+        _exhibit(out, issue, exhibit, registry)
     if issue.recommendations:
         out.add("## 建议关注 {#recommendations}", "")
-        companies = dataset.registry.by_ticker
+        companies = registry.by_ticker
         segments = [
             (
                 rec.segment,
@@ -65,22 +83,24 @@ def issue_page(issue: Issue, dataset: Dataset) -> Page:
     if issue.revisions:
         out.add("## 更正记录 {#revisions}", "")
         out.block(fragment("revisions.html", revisions=issue.revisions), searchable=True)
-    out.block(_footer(issue, dataset), searchable=True)
+    out.block(_footer(issue, older, newer), searchable=True)
     return out.page()
 
 
-def _footer(issue: Issue, dataset: Dataset) -> str:
+def _footer(issue: Issue, older: Neighbour | None, newer: Neighbour | None) -> str:
     """Links to the previous and next issue and to the archive, and the legal text's pages."""
     page = urls.issue_page(issue)
-    position = dataset.issues.index(issue)
 
-    def neighbour(other: Issue) -> dict[str, str]:
-        return {"slug": other.slug, "title": other.title, "href": urls.href(page, urls.issue_page(other))}
+    def neighbour(other: Neighbour | None) -> dict[str, str] | None:
+        if other is None:
+            return None
+        slug, title = other
+        return {"slug": slug, "title": title, "href": urls.href(page, urls.issue_page(slug))}
 
     return fragment(
         "issue_footer.html",
-        older=neighbour(dataset.issues[position - 1]) if position > 0 else None,
-        newer=neighbour(dataset.issues[position + 1]) if position < len(dataset.issues) - 1 else None,
+        older=neighbour(older),
+        newer=neighbour(newer),
         archive_href=urls.href(page, urls.ARCHIVE),
         legal=[(title, urls.href(page, path)) for title, path in urls.LEGAL_PAGES],
     )
@@ -144,7 +164,7 @@ def _highlights(out: PageWriter, issue: Issue) -> None:
                 out.block(fragment("prose.html", body=body), searchable=True, check_links=False)
 
 
-def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, dataset: Dataset) -> None:
+def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, registry: Registry) -> None:
     out.add(f"## 图表 {exhibit.number}：{md_text(exhibit.title)} {{#exhibit-{exhibit.number}}}", "")
     caption = [f"来源：{exhibit.source}"] if exhibit.source else []
     caption += [f"注：{exhibit.note}"] if exhibit.note else []
@@ -162,7 +182,7 @@ def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, dataset: Dataset) 
     csv = urls.exhibit_csv(exhibit.number)
     if exhibit.kind == "stocks":
         table_id = f"exhibit-{exhibit.number}-table"
-        table = stock_table(derive.stock_records(issue, dataset.registry), table_id, urls.issue_page(issue))
+        table = stock_table(derive.stock_records(issue, registry), table_id, urls.issue_page(issue))
     else:
         table_id = f"exhibit-{exhibit.number}-data"
         table = fragment("series_table.html", kind=exhibit.kind, csv=csv)
@@ -205,12 +225,12 @@ def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFr
     return rows.assign(**{c: rows[c].map(m) for c, m in names.items() if c in rows})
 
 
-def exhibit_csv(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> str:
+def exhibit_csv(issue: Issue, exhibit: Exhibit, registry: Registry, series: Series) -> str:
+    """A chart's CSV: a stocks exhibit's reads the registry, the others the series (site/assemble.py's
+    memo keys each by that)."""
     if exhibit.kind == "stocks":
-        return rows_csv(
-            derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, dataset.registry))
-        )
-    return exhibits.exhibit_csv(dataset.series, exhibit, issue.date)
+        return rows_csv(derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, registry)))
+    return exhibits.exhibit_csv(series, exhibit, issue.date)
 
 
 # --- home ------------------------------------------------------------------------

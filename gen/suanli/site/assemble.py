@@ -9,9 +9,14 @@ functions once, when those change, and committed under docs/assets/charts/
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
-from suanli.contract import CHART_EXHIBITS, Dataset
+from suanli.contract import CHART_EXHIBITS, Dataset, Issue
 from suanli.derive import tables as derive
 from suanli.render import company_pages, sector_pages, urls
 from suanli.render import exhibit_csv as exhibits
@@ -29,9 +34,15 @@ class Rendered:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def render(dataset: Dataset, site_url: str) -> Rendered:
+def render(dataset: Dataset, site_url: str, memo: dict | None = None) -> Rendered:
+    """Every page and data file. `memo` (a preview process's, site/kept.py) keeps issue pages, exhibit
+    CSVs, company pages and their CSVs from one build to the next, each keyed by exactly what it reads: an
+    issue page its Issue (the same object only while its folder and companies.yaml are unchanged:
+    load/dataset.py's memo; kept alive by the entry, so its id is not reused), the neighbours' slugs and
+    titles, the registry or the series; a company page its company and the slugs, titles and stock rows of
+    the issues it lists; each the site URL. Entries this build did not use are dropped."""
     try:
-        return _render(dataset, site_url)
+        return _render(dataset, site_url, memo)
     finally:
         # The per-build caches hold the whole series; MkDocs needs the memory for its part of the build.
         derive.sorted_series.cache_clear()
@@ -39,31 +50,72 @@ def render(dataset: Dataset, site_url: str) -> Rendered:
         exhibits.prepared.cache_clear()
 
 
-def _render(dataset: Dataset, site_url: str) -> Rendered:
+def _digest(value: Any) -> bytes:
+    return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
+
+
+def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
     out = Rendered()
+    kept: dict = {}
+
+    def memoized(key: tuple, issue: Issue | None, make: Callable[[], Any]) -> Any:
+        entry = memo.get(key) if memo is not None else None
+        if entry is None:
+            entry = (issue, make())
+        if memo is not None:
+            kept[key] = entry
+        return entry[1]
+
+    registry, series = dataset.registry, dataset.series
+    registry_key = series_key = b""
+    if memo is not None:
+        registry_key = _digest(repr(registry.companies))
+        series_key = _digest((series.traffic, series.downloads, series.gpu_prices))
     out.pages[urls.HOME] = pages.home_page(dataset)
     out.pages[urls.ARCHIVE] = pages.archive_page(dataset)
     out.pages[urls.LATEST] = pages.latest_page(dataset)
     out.files[urls.FEED] = feed_xml(dataset, site_url)
 
-    for issue in dataset.issues:
+    for position, issue in enumerate(dataset.issues):
         page = urls.issue_page(issue)
-        out.pages[page] = pages.issue_page(issue, dataset)
+        older, newer = pages.neighbours_at(dataset.issues, position)
+        out.pages[page] = memoized(
+            ("page", id(issue), older, newer, registry_key, site_url),
+            issue,
+            partial(pages.issue_page, issue, older, newer, registry),
+        )
         for exhibit in issue.exhibits:
             if exhibit.kind in CHART_EXHIBITS:
-                out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = pages.exhibit_csv(
-                    issue, exhibit, dataset
+                reads = registry_key if exhibit.kind == "stocks" else series_key
+                out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = memoized(
+                    ("csv", id(issue), exhibit.number, reads, site_url),
+                    issue,
+                    partial(pages.exhibit_csv, issue, exhibit, registry, series),
                 )
-
     records = company_pages.company_records(dataset)
     out.pages[urls.COMPANY_INDEX] = company_pages.company_index_page(records, dataset.registry.sectors)
     for record in records:
         page = urls.company_page(record.company)
-        out.pages[page] = company_pages.company_page(record)
+        # what a company page and its CSV read of the issues: slugs, titles, stock rows
+        history = tuple((a.issue.slug, a.row) for a in record.history) if memo is not None else ()
+        lists = (
+            repr(record.company),
+            history,
+            tuple((issue.slug, segment) for issue, segment in record.recommended),
+            tuple((issue.slug, issue.title) for issue in record.mentioned),
+        )
+        out.pages[page] = memoized(
+            ("company", *lists, site_url) if memo is not None else (), None, partial(company_pages.company_page, record)
+        )
         if record.history:
-            out.files[urls.beside(page, urls.HISTORY_CSV)] = tables.rows_csv(
-                derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)
+            out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
+                ("company-csv", repr(record.company), history, site_url) if memo is not None else (),
+                None,
+                partial(tables.rows_csv, derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)),
             )
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
 
     medians = derive.sector_medians(dataset)
     out.pages[urls.SECTOR_INDEX] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)

@@ -7,8 +7,13 @@ the versions of the libraries that shape its output, and the site URL; only
 valid data is ever cached, so a cache hit also means the data validated.
 
 Two levels: in this process (the hook and the gen-files script of one build
-share one result) and on disk (`$SUANLI_CACHE`, default `.cache/suanli` in the
-working folder; `SUANLI_CACHE=off` disables it), for later builds.
+share one result: the hook's on_config computes it, the others take `current()`)
+and on disk (`$SUANLI_CACHE`, default `.cache/suanli` in the working folder;
+`SUANLI_CACHE=off` disables it), for later builds. A result is stored on disk only
+if the source on disk is still the one this module was imported from, so a key
+never names another code's output. Under `serve` (site/kept.py) a cache miss
+loads and renders with the preview's memos: only changed issues are parsed and
+rendered again.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 from suanli.settings import Settings
+from suanli.site import kept
 
 KEEP = 8  # cache entries kept on disk, newest first
 LIBRARIES = ("pandas", "altair", "markdown", "pyyaml", "jinja2", "nh3")
@@ -61,6 +67,9 @@ def _source_hash() -> bytes:
     return digest.digest()
 
 
+LOADED_SOURCE = _source_hash()  # the code this process runs (gen/hooks.py imports it afresh when it changes)
+
+
 def fingerprint(data_dir: Path, site_url: str) -> str:
     digest = hashlib.sha256(_source_hash() + site_url.encode() + b"\0")
     root = Path(data_dir)
@@ -95,8 +104,12 @@ def site_result(settings: Settings) -> SiteResult:
         except Exception:  # a cache file cut short or from another version: rebuild it
             result = None
     if not isinstance(result, SiteResult):
-        dataset = load.load_dataset(data_dir)
-        rendered = site.render(dataset, site_url)
+        if kept.serving:
+            dataset = load.load_dataset(data_dir, kept.issues)
+            rendered = site.render(dataset, site_url, kept.pages)
+        else:
+            dataset = load.load_dataset(data_dir)
+            rendered = site.render(dataset, site_url)
         files = {path: text.encode("utf-8") for path, text in rendered.files.items()}
         blocks: dict[str, Blocks] = {}
         for path, page in rendered.pages.items():
@@ -107,11 +120,17 @@ def site_result(settings: Settings) -> SiteResult:
                 )
         result = SiteResult(files, blocks, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
         del dataset, rendered
-        if stored is not None:
+        if stored is not None and _source_hash() == LOADED_SOURCE:
             _store(stored, result)
     _memory.clear()  # one build at a time: keep only the current result in memory
     _memory[key] = result
     return result
+
+
+def current() -> SiteResult:
+    """The result this build's first `site_result` call (the hook's on_config) made or found: the gen-files
+    script and the hook's on_files take it without hashing the data folder again."""
+    return next(iter(_memory.values()))
 
 
 def _store(path: Path, result: SiteResult) -> None:

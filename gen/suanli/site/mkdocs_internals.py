@@ -14,10 +14,18 @@ file. The hook (gen/hooks.py) calls these; nothing else does.
    each served page's policy also lists the hash of the script injected into it, and stays enforced.
    If ProperDocs renames the method, `suanli serve` stops at start with an AttributeError here (and
    tests/test_csp.py's preview test fails).
+5. Incremental preview (site/incremental.py decides; the functions of section 5 below are its hands).
+6. jieba: Material's search calls `jieba.load_userdict` in its on_config on every build; that adds to
+   jieba's one global tokenizer (`jieba.dt`), whose word total grows with each load and shifts how text
+   is cut, so a rebuild under `serve` indexed differently from a clean build. The hook has Material load
+   the words once per process, and `reset_jieba` gives the tokenizer a fresh start when they change.
+7. ProperDocs loads a hooks file once per process (`config_options.Hooks._load_hook` is cached), so
+   gen/hooks.py itself is never reloaded under `serve`; it imports the generator afresh instead.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -68,3 +76,93 @@ def allow_preview_reload(server: Any) -> None:
         return csp.allow_script(page, _injected_script(page)).encode("utf-8")
 
     server._inject_js_into_html = inject_and_allow
+
+
+# --- 5. Incremental preview -----------------------------------------------------------------------------
+#
+# `suanli serve` runs `properdocs serve --dirty`, so every build is build(config, dirty=True): it does not
+# clean the site folder, and it renders a page (commands/build.py: _populate_page, _build_page) or copies a
+# file (File.copy_file) only if `file.is_modified()`. For gen-files' pages (a new temporary file each build)
+# and in-memory files that is always true; a function set on the File instance shadows the method. A page
+# skipped that way is never read: `page.markdown` stays None, and validate_anchor_links skips it
+# (Page.present_anchor_ids / links_to_anchors stay None) unless given those of the build that rendered it.
+# Material's search plugin instance lives as long as the process; it indexes the pages it renders in
+# on_page_context (SearchPlugin.search_index.entries, a list of {"location", "title", "text", ...}), and
+# its own dirty-reload merge (search_index_prev) assumes one page changed: the hook hands it every page's
+# entries instead. build() logs "A 'dirty' build is being performed…" as a warning, which a strict build
+# counts as one.
+
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+_BUILD_LOGGER = "properdocs.commands.build"
+WARNINGS_LOGGER = "properdocs"  # every ProperDocs, plugin and hook (mkdocs.*) warning passes through it
+
+
+class _QuietDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_DIRTY_WARNING)
+
+
+def quiet_dirty_warning() -> None:
+    logger = logging.getLogger(_BUILD_LOGGER)
+    if not any(type(f).__name__ == "_QuietDirtyWarning" for f in logger.filters):  # once, across reloads
+        logger.addFilter(_QuietDirtyWarning())
+
+
+def _true() -> bool:
+    return True
+
+
+def _false() -> bool:
+    return False
+
+
+def set_modified(file: File, modified: bool) -> None:
+    file.is_modified = _true if modified else _false  # type: ignore[method-assign]
+
+
+def clean_site_dir(config: Any) -> None:
+    """What a clean build does before it writes anything."""
+    from mkdocs import utils
+
+    utils.clean_directory(config.site_dir)
+
+
+def nav_titles(nav: Any) -> list[tuple[str, str | None]]:
+    """Each page in the navigation with the title mkdocs.yml gives it (None: its title comes from its
+    content). Read in on_nav, before any page is read, so only given titles are there."""
+    return [(page.file.src_uri, page.title) for page in nav.pages]
+
+
+def was_rendered(page: Any) -> bool:
+    return page.markdown is not None
+
+
+def anchors_of(page: Any) -> tuple[Any, dict[str, dict[str, str]]]:
+    links = {file.src_uri: dict(anchors) for file, anchors in (page.links_to_anchors or {}).items()}
+    return page.present_anchor_ids, links
+
+
+def restore_anchors(page: Any, anchors: Any, links: dict[str, dict[str, str]], files: Any) -> None:
+    page.present_anchor_ids = anchors
+    page.links_to_anchors = {files.src_uris[uri]: a for uri, a in links.items() if uri in files.src_uris}
+
+
+def search_entries(config: Any) -> list[dict]:
+    return config.plugins[SEARCH_PLUGIN].search_index.entries
+
+
+def replace_search_entries(config: Any, entries: list[dict]) -> None:
+    plugin = config.plugins[SEARCH_PLUGIN]
+    plugin.search_index.entries = entries
+    plugin.search_index_prev = None
+
+
+# --- 6. jieba ------------------------------------------------------------------------------------------
+
+
+def reset_jieba() -> None:
+    """A tokenizer as a new process has it (jieba.cut and the others are bound methods of `jieba.dt`, so
+    it is re-initialised in place)."""
+    import jieba
+
+    jieba.dt.__init__()

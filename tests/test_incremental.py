@@ -1,0 +1,265 @@
+"""Incremental preview (site/incremental.py): after every save, the site `suanli serve` holds is what a
+clean build of the same data makes, byte for byte (sitemap.xml.gz: its content; gzip stamps the time),
+though a rebuild renders only the pages whose sources changed; and a running preview runs the generator
+code as it is now on disk."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, build, edit, fetch, free_port, minimal_data, wait_for
+from suanli.authoring.demo import write_demo
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+# Builds as `properdocs serve --dirty` (what `suanli serve` runs) does, in one process: one on_startup,
+# then a fresh config and build(dirty=True) into the same site folder per save. argv: data, work folder,
+# then the edits by name; after each build the site folder is copied to work/site-N and the data to
+# work/data-N, and a line of JSON tells how the build went.
+DRIVER = r"""
+import json, shutil, sys, tempfile
+from pathlib import Path
+import properdocs.__main__ as cli
+cli.State()  # ProperDocs' logging and its mkdocs.* logger alias, as `properdocs serve` sets them up
+from properdocs.commands.build import build
+from properdocs.config import load_config
+sys.path.insert(0, sys.argv[3])
+import edits
+
+data, work, names = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[4:]
+site = tempfile.mkdtemp(prefix="properdocs_", dir=work)
+
+def config():
+    c = load_config("mkdocs.yml", site_dir=site, dev_addr="127.0.0.1:8000")
+    c.site_url = "http://127.0.0.1:8000/"
+    return c
+
+first = config()
+first.plugins.on_startup(command="serve", dirty=True)
+for n, name in enumerate(["start", *names]):
+    getattr(edits, name.replace("-", "_"))(data)
+    try:
+        build(first if n == 0 else config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+        ok = True
+    except BaseException as error:  # what serve's builder keeps serving through
+        ok = False
+    stats = sys.modules["suanli.site.incremental"].stats()
+    shutil.copytree(data, work / f"data-{n}")
+    shutil.copytree(site, work / f"site-{n}")
+    print(json.dumps({"step": name, "ok": ok, **stats}), flush=True)
+shutil.rmtree(site)
+"""
+
+EDITS = r"""
+import re
+import shutil
+from pathlib import Path
+
+
+def issues(data):
+    return sorted(p for p in (data / "issues").iterdir() if p.is_dir())
+
+
+def sub(path, pattern, replacement):
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(pattern, replacement, text, count=1, flags=re.M)
+    assert new != text, (path, pattern)
+    path.write_text(new, encoding="utf-8")
+
+
+def start(data):
+    pass
+
+
+def title_latest(data):
+    sub(issues(data)[-1] / "issue.yaml", r"^title: (.*)$", r"title: \1（改）")
+
+
+def title_middle(data):
+    sub(issues(data)[6] / "issue.yaml", r"^title: (.*)$", r"title: \1（中期改）")
+
+
+def body(data):
+    sub(issues(data)[4] / "issue.yaml", r"^  body: 示例数据。", "  body: 示例数据，改过的正文。")
+
+
+def stock_cell(data):
+    sub(issues(data)[-1] / "stocks.csv", r"^(NVDA\.O),(\d+),", r"\1,99999,")
+
+
+def unchanged(data):
+    path = issues(data)[3] / "issue.yaml"
+    path.write_bytes(path.read_bytes())  # a save that changes nothing
+
+
+def remove_issue(data):
+    shutil.move(issues(data)[-1], data.parent / "held-back")
+
+
+def new_issue(data):
+    held = data.parent / "held-back"
+    shutil.move(held, data / "issues" / "2024-12-11")
+
+
+def alias(data):
+    sub(data / "companies.yaml", r"^  - 辉达$", "  - 辉达\n  - 老黄家")
+
+
+def broken_yaml(data):
+    sub(issues(data)[5] / "issue.yaml", r"^title: (.*)$", r"title: [\1")
+
+
+def fixed_yaml(data):
+    sub(issues(data)[5] / "issue.yaml", r"^title: \[(.*)$", r"title: \1（修好）")
+"""
+
+STEPS = [
+    "title-latest",
+    "title-middle",
+    "body",
+    "stock-cell",
+    "unchanged",
+    "remove-issue",
+    "new-issue",
+    "alias",
+    "broken-yaml",
+    "fixed-yaml",
+]
+
+
+def differences(served: Path, clean: Path) -> list[str]:
+    """Every file that is missing, extra or different (sitemap.xml.gz compared unzipped)."""
+    a = {p.relative_to(served).as_posix() for p in served.rglob("*") if p.is_file()}
+    b = {p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file()}
+    found = [f"only served: {p}" for p in sorted(a - b)] + [f"only clean: {p}" for p in sorted(b - a)]
+    for path in sorted(a & b):
+        x, y = (served / path).read_bytes(), (clean / path).read_bytes()
+        if path.endswith(".gz"):
+            x, y = gzip.decompress(x), gzip.decompress(y)
+        if x != y:
+            found.append(f"differs: {path}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def preview_run(tmp_path_factory):
+    """The serve-style builds through every edit, and a clean build of the data after each."""
+    work = tmp_path_factory.mktemp("incremental")
+    data = work / "data"
+    write_demo(data, weeks=12)
+    (work / "edits.py").write_text(EDITS, encoding="utf-8")
+    env = {**os.environ, "SUANLI_DATA": str(data), "SUANLI_CACHE": str(work / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(data), str(work), str(work), *STEPS],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    steps = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [s["step"] for s in steps] == ["start", *STEPS], result.stderr[-3000:]
+
+    def clean(n: int) -> Path:
+        site = work / f"clean-{n}"
+        built = build(work / f"data-{n}", site, SERVE_URL, env={"SUANLI_CACHE": "off"})
+        assert built.returncode == 0, built.stderr[-3000:]
+        return site
+
+    good = [n for n, step in enumerate(steps) if step["ok"]]
+    with ThreadPoolExecutor(2) as pool:
+        cleans = dict(zip(good, pool.map(clean, good), strict=True))
+    return work, steps, cleans, result.stderr
+
+
+def test_every_serve_build_is_what_a_clean_build_makes(preview_run):
+    work, steps, cleans, log = preview_run
+    assert [s["step"] for s in steps if not s["ok"]] == ["broken-yaml"], log[-3000:]
+    for n, step in enumerate(steps):
+        if step["ok"]:
+            assert differences(work / f"site-{n}", cleans[n]) == [], (step, log[-2000:])
+        else:  # the last good site stays as it was
+            assert differences(work / f"site-{n}", work / f"site-{n - 1}") == []
+    served = json.loads((work / f"site-{len(steps) - 1}/search/search_index.json").read_text(encoding="utf-8"))
+    assert any("（修好）" in doc["title"].replace("\u200b", "") for doc in served["docs"])  # jieba cuts with U+200B
+
+
+def test_a_save_renders_only_the_pages_it_changed(preview_run):
+    _, steps, _, log = preview_run
+    by_step = {s["step"]: s for s in steps}
+    assert by_step["start"]["mode"] == "full"
+    assert by_step["unchanged"] == {"step": "unchanged", "ok": True, "mode": "incremental", "pages": 0}
+    # a middle issue's title: its page, its neighbours' (their footers), the archive, company pages that
+    # list it; not the 12 weeks' other issue pages
+    assert by_step["title-middle"]["mode"] == "incremental"
+    assert 3 <= by_step["title-middle"]["pages"] < 30
+    assert by_step["body"]["mode"] == "incremental" and by_step["body"]["pages"] <= 2
+    assert by_step["remove-issue"]["mode"] == "full"  # a file went away
+    assert by_step["new-issue"]["mode"] == "incremental"
+    assert by_step["alias"]["mode"] == "full"  # the search words changed
+    assert "A 'dirty' build is being performed" not in log
+
+
+def test_serve_runs_the_generator_code_as_edited(tmp_path):
+    """ProperDocs loads gen/hooks.py once per process; the generator is imported afresh when its code
+    changes, and the disk cache never keeps one code's output under another's key."""
+    copy = tmp_path / "repo"
+    for name in ("docs", "gen", "overrides"):
+        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "mkdocs.yml", copy)
+    data = minimal_data(tmp_path / "data")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/issues/2024-12-11/"
+    env = {
+        **os.environ,
+        "SUANLI_DATA": str(data),
+        "SUANLI_CACHE": str(tmp_path / "cache"),
+        "PYTHONPATH": str(copy / "gen"),
+    }
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "suanli.cli", "serve", "--port", str(port)],
+            cwd=copy,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(lambda: "33,079" in fetch(url))
+            assert "周报改名测试" not in fetch(url)
+            urls = copy / "gen/suanli/render/urls.py"
+            edit(urls, 'SERIES_NAME = "算力周跟踪"', 'SERIES_NAME = "周报改名测试"')
+            wait_for(lambda: "周报改名测试" in fetch(url))
+            edit(urls, 'SERIES_NAME = "周报改名测试"', 'SERIES_NAME = "算力周跟踪"')
+            wait_for(lambda: "周报改名测试" not in fetch(url))
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+    # a clean build from the cache the preview filled: the code's own output
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "properdocs", "build", "--strict", "-d", str(site)],
+        cwd=copy,
+        env={**env, "SUANLI_SITE_URL": f"http://127.0.0.1:{port}/"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "周报改名测试" not in (site / "issues/2024-12-11/index.html").read_text(encoding="utf-8")
