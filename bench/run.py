@@ -7,8 +7,8 @@ For each size, in one run and pair by pair:
 - rebuild: the same build again with unchanged data (what `serve` does on every save);
 - baseline: the same Markdown pages and assets, written out beforehand as plain files, built by
   MkDocs with the same theme, plugins and jieba dictionary but no generator (no gen-files, no hook);
-- the generator's share (load, validate, render, write; reported by the build itself through
-  $SUANLI_TIMINGS) and, measured in this process, how much of it is chart production;
+- the generator's share (load, validate, render, write; reported by the build itself, INFO lines
+  in its log) and, measured in this process, how much of it is chart production;
 - the site's size, and gzip weights of a cold issue page, the next page, and the search index.
 
 Not a test: it prints figures for bench/README.md. Each build runs in a fresh process; the
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import platform
 import re
@@ -44,18 +43,19 @@ from suanli.site import assemble as site  # noqa: E402
 
 SITE_URL = "http://127.0.0.1:8000/"
 # Runs one build in a fresh interpreter and prints its wall time and the peak memory of the build process.
+# The build's log goes to the file named first (its INFO lines time the generator's part).
 MEASURE = (
-    "import resource, subprocess, sys, time; t = time.perf_counter(); "
-    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "import pathlib, resource, subprocess, sys, time; t = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[2:], capture_output=True, text=True); "
     "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
-    "sys.stderr.write(r.stderr if r.returncode else '')"
+    "pathlib.Path(sys.argv[1]).write_text(r.stderr); sys.stderr.write(r.stderr if r.returncode else '')"
 )
 
 
-def measure(command: list[str], env: dict) -> tuple[float, float]:
+def measure(command: list[str], env: dict, log: Path) -> tuple[float, float]:
     os.sync()  # the previous build's writes are flushed now, not during this build
     result = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], env=env, cwd=REPO, capture_output=True, text=True
+        [sys.executable, "-c", MEASURE, str(log), *command], env=env, cwd=REPO, capture_output=True, text=True
     )
     wall, peak_kb, code = result.stdout.split()
     if code != "0":
@@ -64,7 +64,8 @@ def measure(command: list[str], env: dict) -> tuple[float, float]:
 
 
 def build_command(config: Path, site_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir)]
+    # INFO level (no -q): the hook logs the generator's time (a few lines)
+    return [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
 
 
 def baseline_config(work: Path, docs: Path, synthetic: bool, jieba_dict: Path) -> Path:
@@ -151,10 +152,14 @@ def page_weights(site_dir: Path, issues: list[str]) -> dict[str, int]:
     }
 
 
-def timings(path: Path) -> float:
-    if not path.exists():
-        return 0.0
-    return sum(json.loads(line)["seconds"] for line in path.read_text(encoding="utf-8").splitlines())
+GENERATOR_TIME = re.compile(
+    r"(?:Generated the pages and their data|Wrote the pages through gen-files) in ([\d.]+) seconds"
+)
+
+
+def timings(log: Path) -> float:
+    """The generator's part of a build, from the hook's INFO lines in its log (none in the baseline)."""
+    return sum(float(seconds) for seconds in GENERATOR_TIME.findall(log.read_text(encoding="utf-8")))
 
 
 def run_size(weeks: int, work: Path, repeat: int) -> dict:
@@ -189,12 +194,10 @@ def run_size(weeks: int, work: Path, repeat: int) -> dict:
         if attempt % 2:  # alternate which build goes first, so neither always meets a cold machine
             builds = builds[1:] + builds[:1]
         for name, config, site_dir in builds:
-            timing_file = work / f"timings-{name}-{attempt}.jsonl"
+            timing_file = work / f"build-{name}-{attempt}.log"
             if name == "full":
                 shutil.rmtree(site_dir, ignore_errors=True)
-            wall, peak = measure(
-                build_command(config, site_dir), {**env, "SUANLI_CACHE": str(cache), "SUANLI_TIMINGS": str(timing_file)}
-            )
+            wall, peak = measure(build_command(config, site_dir), {**env, "SUANLI_CACHE": str(cache)}, timing_file)
             results[name].append((wall, peak))
             if name in ("full", "rebuild"):
                 results[f"gen_{name}"].append(timings(timing_file))

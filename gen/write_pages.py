@@ -2,16 +2,14 @@
 or found in the cache, by the hook's on_config earlier in this build). The pages' data files reach
 MkDocs from memory through the hook's on_files (gen/hooks.py)."""
 
-import os
+import logging
 import time
 
 import mkdocs_gen_files
 
-from suanli.settings import Settings, record_timing
 from suanli.site.cache import current
 
 start = time.perf_counter()
-settings = Settings.from_environ(os.environ, mkdocs_gen_files.config.site_url or "")
 result = current()  # the hook's on_config made it (or raised on bad data) earlier in this build
 
 for path, content in result.files.items():
@@ -19,4 +17,6 @@ for path, content in result.files.items():
         continue  # chart data and the feed reach MkDocs from memory (gen/hooks.py on_files)
     with mkdocs_gen_files.open(path, "wb") as out:
         out.write(content)
-record_timing(settings, "write pages (gen-files)", time.perf_counter() - start)
+logging.getLogger("mkdocs.hooks.suanli").info(
+    f"Wrote the pages through gen-files in {time.perf_counter() - start:.2f} seconds"
+)

@@ -3,7 +3,6 @@ from the environment and passed down as one typed object: nothing below the edge
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,22 +15,12 @@ class Settings:
     data_dir: Path = Path("data")  # $SUANLI_DATA: the data folder (layout of data/)
     cache_dir: Path | None = DEFAULT_CACHE  # $SUANLI_CACHE: the generator's cache; None ("off") for none
     site_url: str = ""  # where the site is served (mkdocs.yml's site_url, from $SUANLI_SITE_URL)
-    timings: Path | None = None  # $SUANLI_TIMINGS: a JSON-lines file the build appends its phases' times to
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], site_url: str | None = None) -> Settings:
         cache = environ.get("SUANLI_CACHE") or str(DEFAULT_CACHE)
-        timings = environ.get("SUANLI_TIMINGS")
         return cls(
             data_dir=Path(environ.get("SUANLI_DATA") or "data"),
             cache_dir=None if cache == "off" else Path(cache),
             site_url=site_url if site_url is not None else environ.get("SUANLI_SITE_URL", ""),
-            timings=Path(timings) if timings else None,
         )
-
-
-def record_timing(settings: Settings, phase: str, seconds: float) -> None:
-    """Append one phase's time to the timings file, if the settings name one (`bench/run.py` does)."""
-    if settings.timings is not None:
-        with settings.timings.open("a", encoding="utf-8") as out:
-            out.write(json.dumps({"phase": phase, "seconds": round(seconds, 4)}, ensure_ascii=False) + "\n")
