@@ -31,7 +31,6 @@ import argparse
 import filecmp
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -47,7 +46,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))  # bench/ is not a package
 
-from preview import free_port, port_is_free, rss_mb, tree, wait_for_reloads  # noqa: E402
+from preview import free_port, machine, port_is_free, rss_mb, tree, wait_for_reloads  # noqa: E402
 
 SITE_URL = "http://127.0.0.1:8000/"
 SOURCE_DATE_EPOCH = "1733875200"
@@ -325,21 +324,6 @@ def per_week(rows: list[dict], key: str) -> list[dict]:
         seconds = b["best"][key]["wall_s"] - a["best"][key]["wall_s"]
         steps.append({"from": a["weeks"], "to": b["weeks"], "s_per_week": seconds / added})
     return steps
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        pass
-    return (
-        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
 
 
 def times(x: float) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -93,6 +94,22 @@ def wait_for_reloads(log: Path, count: int, timeout: float) -> float:
             raise SystemExit(f"serve failed:\n{text[-3000:]}")
         time.sleep(0.05)
     raise SystemExit(f"no rebuild within {timeout} s:\n{log.read_text(encoding='utf-8')[-3000:]}")
+
+
+def machine() -> str:
+    """The machine a figure was measured on (bench/run.py and bench/compare.py print it too)."""
+    cpu = "unknown CPU"
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def run(weeks: int, saves: int, rev: str | None = None) -> dict:

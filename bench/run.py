@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -31,6 +30,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "gen"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from preview import machine  # noqa: E402
 
 from suanli.authoring.demo import write_demo  # noqa: E402
 from suanli.load.dataset import load_dataset  # noqa: E402
@@ -213,21 +215,6 @@ def run_size(weeks: int, work: Path, repeat: int) -> dict:
         "profile": profile,
         **weights,
     }
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        pass
-    return (
-        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
 
 
 def report(rows: list[dict]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -283,13 +284,15 @@ def wait_for(predicate, timeout: float = 90.0):
 
 
 @contextlib.contextmanager
-def preview(data: Path, port: int, log: Path | None = None, env: dict | None = None) -> Iterator[subprocess.Popen]:
+def preview(
+    data: Path, port: int, log: Path | None = None, env: dict | None = None, cwd: Path = REPO
+) -> Iterator[subprocess.Popen]:
     """`suanli serve` on `data` at `port` for a `with` block, its output in `log` (else discarded). The
     block may stop it itself; whatever is left is stopped with SIGTERM, and killed if that fails."""
     out = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
     server = subprocess.Popen(
         [sys.executable, "-m", "suanli.cli", "serve", "--port", str(port)],
-        cwd=REPO,
+        cwd=cwd,
         env={**os.environ, "SUANLI_DATA": str(data), **(env or {})},
         stdout=out,
         stderr=subprocess.STDOUT,
@@ -319,3 +322,12 @@ def follow(page, url: str, lands: str | None = None) -> None:
     )
     page.wait_for_url(lands or url)
     page.wait_for_function("() => document.querySelector('article') && !document.querySelector('article[data-left]')")
+
+
+def repo_copy(dest: Path) -> Path:
+    """The site's sources (mkdocs.yml, docs/, gen/, overrides/) copied to `dest`, to build or serve with
+    an edited generator: run there with PYTHONPATH=dest/gen so its own package is imported."""
+    for name in ("docs", "gen", "overrides"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "mkdocs.yml", dest)
+    return dest

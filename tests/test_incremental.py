@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build, edit, fetch, free_port, minimal_data, wait_for
+from helpers import REPO, build, edit, fetch, free_port, minimal_data, preview, repo_copy, wait_for
 from suanli.authoring.demo import write_demo
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -213,50 +212,27 @@ def test_a_save_renders_only_the_pages_it_changed(preview_run):
 def test_serve_runs_the_generator_code_as_edited(tmp_path):
     """ProperDocs loads gen/hooks.py once per process; the generator is imported afresh when its code
     changes, and the disk cache never keeps one code's output under another's key."""
-    copy = tmp_path / "repo"
-    for name in ("docs", "gen", "overrides"):
-        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "mkdocs.yml", copy)
+    copy = repo_copy(tmp_path / "repo")
     data = minimal_data(tmp_path / "data")
     port = free_port()
     url = f"http://127.0.0.1:{port}/issues/2024-12-11/"
-    env = {
-        **os.environ,
-        "SUANLI_DATA": str(data),
-        "SUANLI_CACHE": str(tmp_path / "cache"),
-        "PYTHONPATH": str(copy / "gen"),
-    }
+    env = {"SUANLI_DATA": str(data), "SUANLI_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(copy / "gen")}
     log = tmp_path / "serve.log"
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "suanli.cli", "serve", "--port", str(port)],
-            cwd=copy,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for(lambda: "33,079" in fetch(url))
-            assert "周报改名测试" not in fetch(url)
-            urls = copy / "gen/suanli/render/urls.py"
-            edit(urls, 'SERIES_NAME = "算力周跟踪"', 'SERIES_NAME = "周报改名测试"')
-            wait_for(lambda: "周报改名测试" in fetch(url))
-            edit(urls, 'SERIES_NAME = "周报改名测试"', 'SERIES_NAME = "算力周跟踪"')
-            wait_for(lambda: "周报改名测试" not in fetch(url))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with preview(data, port, log, env=env, cwd=copy):
+        wait_for(lambda: "33,079" in fetch(url))
+        assert "周报改名测试" not in fetch(url)
+        urls = copy / "gen/suanli/render/urls.py"
+        edit(urls, 'SERIES_NAME = "算力周跟踪"', 'SERIES_NAME = "周报改名测试"')
+        wait_for(lambda: "周报改名测试" in fetch(url))
+        edit(urls, 'SERIES_NAME = "周报改名测试"', 'SERIES_NAME = "算力周跟踪"')
+        wait_for(lambda: "周报改名测试" not in fetch(url))
     assert "Traceback" not in log.read_text(encoding="utf-8")
     # a clean build from the cache the preview filled: the code's own output
     site = tmp_path / "site"
     result = subprocess.run(
         [sys.executable, "-m", "properdocs", "build", "--strict", "-d", str(site)],
         cwd=copy,
-        env={**env, "SUANLI_SITE_URL": f"http://127.0.0.1:{port}/"},
+        env={**os.environ, **env, "SUANLI_SITE_URL": f"http://127.0.0.1:{port}/"},
         capture_output=True,
         text=True,
         timeout=300,

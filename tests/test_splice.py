@@ -4,13 +4,12 @@ in the right place, at the right moment for search, and with their links checked
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
 from bs4 import BeautifulSoup
 
-from helpers import REPO, minimal_data
+from helpers import minimal_data, repo_copy
 from suanli.render.html import PLACEHOLDER
 from suanli.site import splice
 
@@ -48,10 +47,7 @@ def test_the_built_page_has_its_blocks_where_the_markdown_put_them(real_site):
 
 
 def test_a_strict_build_fails_on_a_broken_link_in_generated_html(tmp_path):
-    copy = tmp_path / "repo"
-    for name in ("docs", "gen", "overrides"):
-        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "mkdocs.yml", copy)
+    copy = repo_copy(tmp_path / "repo")
     template = copy / "gen/suanli/render/templates/series_table.html"
     template.write_text(template.read_text(encoding="utf-8").replace('href="{{ csv }}"', 'href="no-{{ csv }}"'))
     data = minimal_data(tmp_path / "data")
