@@ -265,6 +265,12 @@ def built_for_browser(data: Path, site: Path) -> str:
     return origin
 
 
+# charts.js loads Vega and draws a page's charts only once its first chart nears the viewport: a test
+# waiting for charts starts each check (JavaScript, in wait_for_function) by bringing the first chart
+# into view, as a reader scrolling down would.
+REVEAL_CHARTS = "document.querySelector('.suanli-chart')?.scrollIntoView({block: 'center'});"
+
+
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import playwright_api, watched_page
 
-from helpers import built_for_browser, serving
+from helpers import REVEAL_CHARTS, built_for_browser, serving
 
 MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[class^='mark-'] > text"
 
@@ -34,7 +34,9 @@ def wait_for_charts(page, theme: str = "light") -> list[int]:
     """Wait until every chart on the page has drawn in `theme`; return each chart's mark count
     (read in the same step as the check, so a page swap cannot come between)."""
     handle = page.wait_for_function(
-        """([theme, marks]) => {
+        """([theme, marks]) => {"""
+        + REVEAL_CHARTS
+        + """
              const charts = [...document.querySelectorAll('.suanli-chart')];
              if (!charts.length || !charts.every(c => c.dataset.rendered && c.dataset.theme === theme)) return false;
              return charts.map(c => c.dataset.rendered === 'true' ? c.querySelectorAll(marks).length : -1);
@@ -73,7 +75,8 @@ def test_charts_draw_after_instant_navigation(page, served, demo_data):
     page.click(".suanli-legal a >> nth=0")
     page.wait_for_url(f"{origin}legal/analyst/")
     page.go_back()
-    page.wait_for_url(f"{origin}issues/{latest}/")
+    # the charts were brought into view, so Material's anchor tracking put #exhibit-N into the URL
+    page.wait_for_url(lambda url: url.split("#")[0] == f"{origin}issues/{latest}/")
     page.wait_for_selector(".suanli-chart")
     assert all(count > 10 for count in wait_for_charts(page))
     assert page.evaluate("window.__sameDocument") is True

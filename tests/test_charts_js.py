@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from conftest import watched_page
 
-from helpers import built_for_browser, follow, minimal_data, serving
+from helpers import REVEAL_CHARTS, built_for_browser, follow, minimal_data, serving
 
 ISSUE = "issues/2024-12-11/"
 COMPANY = "companies/nvda-o/"
@@ -36,7 +36,9 @@ def page(browser, served):
 def drawn(page, theme: str) -> None:
     """Wait until every chart has drawn in `theme`, and check each drew marks, not the error text."""
     page.wait_for_function(
-        """theme => { const charts = [...document.querySelectorAll('.suanli-chart')];
+        "theme => {"
+        + REVEAL_CHARTS
+        + """ const charts = [...document.querySelectorAll('.suanli-chart')];
                       return charts.length && charts.every(c => c.dataset.rendered && c.dataset.theme === theme); }""",
         arg=theme,
         timeout=15000,
@@ -142,5 +144,9 @@ def test_the_current_drawing_that_fails_says_so(page, served):
     page.route("**/exhibit-1.csv", lambda route: route.fulfill(status=500, body="boom"))
     page.goto(served + ISSUE)
     chart = page.locator(".suanli-chart[data-csv$='exhibit-1.csv']")
-    page.wait_for_function("document.querySelector(\".suanli-chart[data-csv$='exhibit-1.csv']\").dataset.rendered")
+    page.wait_for_function(
+        "() => {"
+        + REVEAL_CHARTS
+        + "return document.querySelector(\".suanli-chart[data-csv$='exhibit-1.csv']\").dataset.rendered; }"
+    )
     assert chart.get_attribute("data-rendered") == "error" and FAILED in chart.inner_text()

@@ -18,6 +18,7 @@ from conftest import watched_page
 from helpers import (
     HOSTILE,
     REPO,
+    REVEAL_CHARTS,
     built_for_browser,
     edit,
     fetch,
@@ -135,7 +136,8 @@ def test_vegas_interpreter_is_vendored_beside_vega_with_its_licence():
     assert vega_version == "6" and interpreter.startswith("/*! vega-interpreter 2.")  # v2 goes with Vega 6
     assert "expressionInterpreter" in interpreter
     assert "Redistribution and use" in (vendor / "vega-interpreter.LICENSE.txt").read_text(encoding="utf-8")
-    assert "assets/vendor/vega-interpreter.min.js" in (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    loader = (REPO / "docs/assets/javascripts/charts.js").read_text(encoding="utf-8")
+    assert '["vega.min.js", "vega-interpreter.min.js"]' in loader  # charts.js loads both, in this order
 
 
 def test_theme_scope_is_the_sites_path():
@@ -209,7 +211,10 @@ def csp_problems(page) -> list[str]:
 
 def wait_for_charts(page) -> None:
     page.wait_for_function(
-        "[...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered)", timeout=15000
+        "() => {"
+        + REVEAL_CHARTS
+        + "return [...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered); }",
+        timeout=15000,
     )
     assert page.locator(".suanli-chart[data-rendered=error]").count() == 0
     assert page.locator(".suanli-chart[data-rendered=true]").count() == page.locator(".suanli-chart").count()

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import watched_page
 from test_markup import browser_scheme, unsafe_targets
 
-from helpers import HOSTILE, PAYLOADS, SAFE_URLS, SCRIPT_URLS, built_for_browser, hostile_data, serving
+from helpers import REVEAL_CHARTS, HOSTILE, PAYLOADS, SAFE_URLS, SCRIPT_URLS, built_for_browser, hostile_data, serving
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,9 @@ def test_issue_page_shows_each_string_literally(browser, hostile_site):
     with watched_page(browser, origin) as page:
         page.goto(origin + "issues/2024-12-11/")
         page.wait_for_function(
-            "[...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered === 'true')"
+            "() => {"
+            + REVEAL_CHARTS
+            + "return [...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered === 'true'); }"
         )
         text = page.inner_text("article")
         for where in (

@@ -16,12 +16,23 @@
  * Each page visit fetches a chart's CSV once (a palette switch reuses it) and aborts
  * what is still loading when the reader moves on. A drawing superseded by a newer one
  * (palette switch, navigation) never touches the chart, not even when it fails.
+ *
+ * Vega (half a megabyte, and seconds of a slow phone's main thread) is not part of any
+ * page: it is loaded on the first page whose first chart nears the viewport, and only
+ * then. The charts near the viewport are drawn first, the rest one at a time after them,
+ * so a reader who prints finds every chart drawn.
  */
 (function () {
   "use strict";
 
   var PLACEHOLDER = "suanli:data";
   var TEMPLATE_BASE = new URL("../charts/", document.currentScript.src);
+  var VENDOR = ["vega.min.js", "vega-interpreter.min.js"].map(function (name) {
+    return new URL("../vendor/" + name, document.currentScript.src).href;
+  });
+  var NEAR = "600px 0px";  // how near the viewport a chart is when Vega starts loading
+  var vegaLoaded = null;   // a promise, once the first chart has neared the viewport
+  var watcher = null;      // the current page visit's IntersectionObserver
   var templates = new Map();  // template URL -> {drawing, promise}, for the whole session
   var csvs = new Map();       // CSV URL -> {drawing, promise}, for the current page visit
   var visit = new AbortController();  // the current page visit's: aborted when the reader moves on
@@ -29,13 +40,34 @@
   var tooltip = null;
   var generation = 0;  // each drawAll supersedes the drawings still loading from an earlier one
 
-  vega.timeFormatLocale({
-    dateTime: "%x %A %X", date: "%Y年%-m月%-d日", time: "%H:%M:%S", periods: ["上午", "下午"],
-    days: ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
-    shortDays: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
-    months: ["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
-    shortMonths: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"]
-  });
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;
+      script.onload = resolve;
+      script.onerror = function () { script.remove(); reject(new Error(src + ": not loaded")); };
+      document.head.appendChild(script);
+    });
+  }
+
+  // Vega, then its interpreter (which reads the global vega), once per session; a failed load is
+  // tried again by the next page that asks.
+  function loadVega() {
+    if (!vegaLoaded) {
+      vegaLoaded = loadScript(VENDOR[0]).then(function () { return loadScript(VENDOR[1]); }).then(function () {
+        vega.timeFormatLocale({
+          dateTime: "%x %A %X", date: "%Y年%-m月%-d日", time: "%H:%M:%S", periods: ["上午", "下午"],
+          days: ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+          shortDays: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+          months: ["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
+          shortMonths: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"]
+        });
+      });
+      vegaLoaded.catch(function () { vegaLoaded = null; });
+    }
+    return vegaLoaded;
+  }
 
   function scheme() {
     return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
@@ -225,10 +257,23 @@
     holder.dataset.built = "true";
   }
 
-  function draw(container, drawing) {
-    var theme = scheme();
+  // What a chart is drawn from: its kind's template in the current palette and its CSV text.
+  function inputs(container, drawing) {
     var csvUrl = new URL(container.dataset.csv, document.baseURI).href;
-    return Promise.all([template(container.dataset.kind, theme, drawing), csvText(csvUrl, drawing)]).then(function (loaded) {
+    var loads = Promise.all([template(container.dataset.kind, scheme(), drawing), csvText(csvUrl, drawing)]);
+    loads.catch(function () {});  // handled when the chart's turn comes
+    return loads;
+  }
+
+  function failed(container, error) {
+    container.textContent = "图表加载失败，请使用下方数据表或下载 CSV。";
+    container.dataset.rendered = "error";
+    console.error("suanli chart", container.dataset.csv, error);
+  }
+
+  function draw(container, drawing, loads) {
+    var theme = scheme();
+    return loads.then(function (loaded) {
       if (drawing !== generation || !container.isConnected) return;
       var figure = container.closest("figure");
       var holder = figure && figure.querySelector(".suanli-table[data-table]");
@@ -269,32 +314,68 @@
     }).catch(function (error) {
       // superseded (palette switch, navigation, an abort with it): the newer drawing owns the chart
       if (drawing !== generation || !container.isConnected || (error && error.name === "AbortError")) return;
-      container.textContent = "图表加载失败，请使用下方数据表或下载 CSV。";
-      container.dataset.rendered = "error";
-      console.error("suanli chart", csvUrl, error);
+      failed(container, error);
     });
   }
 
+  function isNear(chart) {
+    var box = chart.getBoundingClientRect();
+    return box.bottom > -600 && box.top < window.innerHeight + 600;
+  }
+
+  // Every chart of the page, those near the viewport first, one at a time (each drawing is a long
+  // task on a phone); their templates and CSVs are all requested at once.
   function drawAll() {
     var drawing = ++generation;
     views.forEach(function (view) { view.finalize(); });
     views = [];
     if (tooltip) tooltip.hidden = true;
-    var charts = document.querySelectorAll(".suanli-chart");
-    Array.prototype.forEach.call(charts, function (chart) {
+    var charts = Array.prototype.slice.call(document.querySelectorAll(".suanli-chart"));
+    charts.forEach(function (chart) {
       delete chart.dataset.rendered;
       delete chart.dataset.theme;
     });
-    return Promise.all(Array.prototype.map.call(charts, function (chart) { return draw(chart, drawing); }));
+    if (!vegaLoaded || !charts.length) return Promise.resolve();
+    var near = charts.filter(isNear);
+    var order = near.concat(charts.filter(function (chart) { return near.indexOf(chart) === -1; }));
+    return loadVega().then(function () {
+      if (drawing !== generation) return;
+      var loads = order.map(function (chart) { return inputs(chart, drawing); });
+      return order.reduce(function (previous, chart, i) {
+        return previous.then(function () { return drawing === generation ? draw(chart, drawing, loads[i]) : null; })
+          .then(nextTask);
+      }, Promise.resolve());
+    }, function (error) {
+      if (drawing !== generation) return;
+      charts.forEach(function (chart) { failed(chart, error); });
+    });
+  }
+
+  function nextTask() {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
   }
 
   // A new page (a direct load, or Material's instant navigation): what the last one still loads is
-  // aborted, and its CSVs are forgotten.
+  // aborted, and its CSVs are forgotten. Vega is loaded when the first chart nears the viewport.
   function newVisit() {
     if (visit) visit.abort();
     visit = new AbortController();
     csvs = new Map();
-    return drawAll();
+    if (watcher) watcher.disconnect();
+    watcher = null;
+    var first = document.querySelector(".suanli-chart");
+    if (!first) return drawAll();
+    if (vegaLoaded) return drawAll();
+    generation += 1;  // a drawing still under way from an earlier page is superseded
+    watcher = new IntersectionObserver(function (entries, observer) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      observer.disconnect();
+      if (watcher !== observer) return;
+      watcher = null;
+      loadVega();
+      drawAll();
+    }, {rootMargin: NEAR});
+    watcher.observe(first);
   }
 
   if (typeof document$ !== "undefined") {

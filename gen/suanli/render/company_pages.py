@@ -111,17 +111,6 @@ def _unit(appearance: Appearance) -> str:
     return CURRENCY_UNITS[appearance.row.currency]
 
 
-COLUMNS = (
-    ("代码", "text"),
-    ("公司", "text"),
-    ("板块", "text"),
-    ("最新市值", "number"),
-    ("单位", "text"),
-    ("最新本周涨跌幅", "number"),
-    ("期数", "number"),
-)
-
-
 def company_index_page(records: list[CompanyRecord], sectors: tuple[str, ...]) -> Page:
     """Every company in one table. Without JavaScript it is the whole list; with it, the
     filter box, the sector selector and the sortable headers narrow and order it in place."""
@@ -144,5 +133,5 @@ def company_index_page(records: list[CompanyRecord], sectors: tuple[str, ...]) -
         "",
     )
     out.block(fragment("company_filter.html", sectors=sectors), searchable=True)
-    out.block(fragment("company_index.html", columns=COLUMNS, rows=rows))
+    out.block(fragment("company_index.html", rows=rows))
     return out.page()

@@ -175,6 +175,7 @@ def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, registry: Registry
                 "table_exhibit.html",
                 table=issue.tables[exhibit.file],
                 table_id=f"exhibit-{exhibit.number}-table",
+                label=f"图表 {exhibit.number}：{exhibit.title}",
                 caption_lines=caption,
             )
         )
@@ -201,19 +202,15 @@ def _exhibit(out: PageWriter, issue: Issue, exhibit: Exhibit, registry: Registry
 
 
 def stock_table(records: tuple[derive.StockRecord, ...], table_id: str, page: str) -> Markup:
-    """The stock table: sector cells spanning their rows; names link to company pages from `page`.
-    Cells are formatted here, so the template only places (and escapes) text: 33 rows × 520 issues."""
-    sizes: dict[str, int] = {}
-    for record in records:
-        sizes[record.sector] = sizes.get(record.sector, 0) + 1
-    rows, previous = [], None
+    """The stock table: one row group per sector, in the records' order; names link to company pages
+    from `page`. Cells are formatted here, so the template only places (and escapes) text: 33 rows ×
+    520 issues."""
+    groups: dict[str, list[tuple[object, ...]]] = {}
     for r in records:
-        span = sizes[r.sector] if r.sector != previous else 0
-        previous = r.sector
         returns = tuple((direction(v), fmt_pct(v)) for v in (r.week_pct, r.month_pct, r.ytd_pct))
         href = urls.href(page, urls.company_page(r.ticker))
-        rows.append((r.sector, span, r.ticker, r.name, href, fmt_number(r.market_cap), r.unit, returns))
-    return fragment("stock_table.html", rows=rows, table_id=table_id)
+        groups.setdefault(r.sector, []).append((r.ticker, r.name, href, returns, fmt_number(r.market_cap), r.unit))
+    return fragment("stock_table.html", groups=list(groups.items()), table_id=table_id)
 
 
 def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:
