@@ -14,17 +14,27 @@ build: $(VENV)/.site  ## install, then build the site from data/ into site/
 validate: $(VENV)/.site
 	$(VENV)/bin/suanli validate
 
-test: $(VENV)/.test chromium  ## install everything the tests need, then run them
+test: $(VENV)/.test chromium tests/js/node_modules/.installed  ## install everything the tests need, then run them
 	$(PY) -m pytest
 
 hooks: $(VENV)/.site  ## turn on the pre-commit hook: `suanli validate` before every commit that touches data/
 	$(PY) -m pip install -q -e '.[hooks]'
 	$(VENV)/bin/pre-commit install
 
-chromium:  ## Debian's chromium for the browser tests, unless SUANLI_CHROMIUM names another Chromium
-	@test -n "$$SUANLI_CHROMIUM" || test -x /usr/bin/chromium || { \
+# Debian's chromium for the browser tests (unless SUANLI_CHROMIUM names another Chromium), a Chinese font
+# (readers have one: names are measured as they are drawn) and poppler-utils (pdfinfo, pdftotext: the
+# print tests read Chromium's PDF).
+DEBS := fonts-wqy-microhei poppler-utils
+chromium:  ## Debian packages the browser and print tests need
+	@{ test -n "$$SUANLI_CHROMIUM" || test -x /usr/bin/chromium; } && fc-list :lang=zh | grep -q . \
+	  && command -v pdftotext >/dev/null || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium; }
+	  PKGS="$(DEBS)"; test -n "$$SUANLI_CHROMIUM" || PKGS="chromium $$PKGS"; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends $$PKGS; }
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json  ## axe-core, from npm
+	npm ci --prefix tests/js --no-audit --no-fund
+	touch $@
 
 $(VENV)/.site: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)

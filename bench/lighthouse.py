@@ -1,9 +1,9 @@
 """Lighthouse over a built site: the four category scores per page, as a phone on a slow network sees them.
 
     SUANLI_SITE_URL=http://127.0.0.1:8765/ .venv/bin/properdocs build --strict -f mkdocs.yml -d /tmp/lh-site
-    .venv/bin/python bench/lighthouse.py /tmp/lh-site [PATH ...] [--runs 3] [--port 8765] [--json FILE]
+    .venv/bin/python bench/lighthouse.py /tmp/lh-site [PATH ...] [--runs 3] [--port 8765] [--json FILE] [--reports DIR]
 
-What it measures: Lighthouse 12 (pinned in bench/package.json, installed into bench/node_modules with
+What it measures: Lighthouse 12.2.3 (pinned in bench/package.json, installed into bench/node_modules with
 `npm ci --prefix bench` on first use) loads each page in the system's Chromium with its default, mobile
 preset: a phone-sized screen, and simulated throttling, i.e. the load is replayed as on a slow 4G
 connection (150 ms round trip, 1.6 Mbit/s down) with the CPU slowed 4x. That is the reader the site
@@ -51,8 +51,9 @@ from preview import machine, tree  # noqa: E402
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]  # the table's columns, in order
-# The machine's network is closed: Chromium's background services (updates, sync, field trials) would
-# wait on connections that are refused, and QUIC probes likewise; none of them is part of a page's load.
+# Headless, without the sandbox and GPU a container (running as root) does not offer; and the machine's
+# network is closed, so Chromium's background services (updates, sync, first-run, QUIC probes) would only
+# wait on refused connections: none of them is part of a page's load.
 CHROME_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -112,11 +113,14 @@ class PageResult:
         return result
 
     def failed(self) -> list[dict]:
-        """Failed audits over all runs, each once, with how many runs it failed in."""
+        """Failed audits over all runs, each once: its worst run, and how many runs it failed in."""
         seen: dict[str, dict] = {}
         for run in self.runs:
             for audit in run.failed:
-                seen.setdefault(audit["id"], {**audit, "failed_runs": 0})["failed_runs"] += 1
+                count = seen.get(audit["id"], {}).get("failed_runs", 0) + 1
+                if audit["id"] not in seen or audit["score"] < seen[audit["id"]]["score"]:
+                    seen[audit["id"]] = dict(audit)
+                seen[audit["id"]]["failed_runs"] = count
         return list(seen.values())
 
 

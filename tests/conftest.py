@@ -119,9 +119,8 @@ def watched_page(browser, origin: str, **context_options):
     """A fresh page that records console errors, page errors, requests to any other origin and
     Content-Security-Policy violations (the page's `securitypolicyviolation` events, reported from an
     init script, and console messages about the policy) in `page.problems`; a CSP entry starts with "csp"."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, color_scheme="light", accept_downloads=True, **context_options
-    )
+    options = {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light", "accept_downloads": True}
+    context = browser.new_context(**{**options, **context_options})
     problems: list[str] = []
     context.expose_function("__suanliCspViolation", lambda text: problems.append(f"csp violation: {text}"))
     context.add_init_script("""document.addEventListener("securitypolicyviolation", e => window.__suanliCspViolation(

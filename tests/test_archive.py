@@ -61,11 +61,11 @@ def test_company_history_rows_are_every_stocks_row_newest_first(demo_site, demo_
         expected = [
             [
                 r["date"],
-                shown_number(r["market_cap"], False),
-                UNITS[r["currency"]],
                 shown_number(r["week_pct"], True),
                 shown_number(r["month_pct"], True),
                 shown_number(r["ytd_pct"], True),
+                shown_number(r["market_cap"], False),
+                UNITS[r["currency"]],
             ]
             for r in reversed(rows.get(company["ticker"], []))
         ]
@@ -108,7 +108,7 @@ def test_company_pages_list_recommendations_and_prose_mentions(demo_site, demo_d
 def test_issue_pages_link_company_names_to_company_pages(demo_site, demo_data):
     latest = issue_dirs(demo_data)[-1].name
     soup = page(demo_site, f"issues/{latest}")
-    stock_links = soup.select("table.suanli-stocks td a")
+    stock_links = soup.select("table.suanli-stocks th.name a")
     rec_links = soup.select("#recommendations + ul a")
     assert stock_links and rec_links
     for link in stock_links + rec_links:
@@ -128,13 +128,14 @@ def test_company_index_lists_every_company_without_javascript(demo_site, demo_da
         terms = row["data-search"].split()
         assert company["ticker"].lower() in terms and company["ticker"].split(".")[0].lower() in terms
         assert all(alias.lower() in row["data-search"] for alias in company.get("aliases", []))
-        cells = [td.get_text() for td in row.select("td")]
+        cells = [cell.get_text() for cell in row.select("th, td")]
+        assert cells[0] == company["name"] and cells[4:6] == [company["sector"], company["ticker"]]
         if company["ticker"] in latest:
             last = latest[company["ticker"]]
-            assert cells[3:6] == [
+            assert cells[1:4] == [
+                shown_number(last["week_pct"], True),
                 shown_number(last["market_cap"], False),
                 UNITS[last["currency"]],
-                shown_number(last["week_pct"], True),
             ]
         assert cells[6] == str(len(stock_rows(demo_data).get(company["ticker"], [])))
 

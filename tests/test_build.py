@@ -34,8 +34,8 @@ def assert_stock_rows_on_page(site: Path, data: Path, issue: str) -> int:
     table = soup.select_one("table.suanli-stocks")
     assert table is not None
     rows = {
-        tr.select_one("td.ticker").get_text(): [td.get_text() for td in tr.select("td")]
-        for tr in table.select("tbody tr")
+        tr.select_one("td.ticker").get_text(): [cell.get_text() for cell in tr.select("th, td")]
+        for tr in table.select("tbody tr:not(.group)")
     }
     expected = csv_rows(data / "issues" / issue / "stocks.csv")
     units = {"USD": "亿美元", "CNY": "亿人民币"}
@@ -43,13 +43,13 @@ def assert_stock_rows_on_page(site: Path, data: Path, issue: str) -> int:
     assert len(rows) == len(expected)
     for row in expected:
         assert rows[row["ticker"]] == [
-            row["ticker"],
             names[row["ticker"]],
-            shown_number(row["market_cap"], False),
-            units[row["currency"]],
             shown_number(row["week_pct"], True),
             shown_number(row["month_pct"], True),
             shown_number(row["ytd_pct"], True),
+            shown_number(row["market_cap"], False),
+            units[row["currency"]],
+            row["ticker"],
         ]
     return len(expected)
 

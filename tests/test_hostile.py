@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import watched_page
 from test_markup import browser_scheme, unsafe_targets
 
-from helpers import REVEAL_CHARTS, HOSTILE, PAYLOADS, SAFE_URLS, SCRIPT_URLS, built_for_browser, hostile_data, serving
+from helpers import HOSTILE, PAYLOADS, REVEAL_CHARTS, SAFE_URLS, SCRIPT_URLS, built_for_browser, hostile_data, serving
 
 
 @pytest.fixture(scope="module")

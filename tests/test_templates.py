@@ -14,7 +14,6 @@ from bs4 import BeautifulSoup
 from helpers import HOSTILE
 from suanli.contract import Company, Revision, StockRow, Table
 from suanli.render import html
-from suanli.render.company_pages import COLUMNS
 
 H = HOSTILE
 TEMPLATES = Path(html.__file__).parent / "templates"
@@ -25,7 +24,12 @@ ROW = StockRow("NVDA.O", Decimal("33079"), "USD", ONE, ONE, ONE)
 
 # A context for each template, a hostile string wherever the pages put a data string.
 CONTEXTS = {
-    "table_exhibit.html": {"table": Table((H, H), ((H, H), (H, H))), "table_id": "t", "caption_lines": [H, H]},
+    "table_exhibit.html": {
+        "label": H,
+        "table": Table((H, H), ((H, H), (H, H))),
+        "table_id": "t",
+        "caption_lines": [H, H],
+    },
     "chart_figure.html": {
         "charts": [("stocks", H), ("traffic", H)],
         "csv": H,
@@ -37,14 +41,13 @@ CONTEXTS = {
     },
     "series_table.html": {"kind": H, "csv": H},
     "stock_table.html": {
-        "rows": [(H, 2, H, H, H, H, H, ((H, H),) * 3), (H, 0, H, H, H, H, H, ((H, H),) * 3)],
+        "groups": [(H, [(H, H, H, ((H, H),) * 3, H, H)] * 2), (H, [(H, H, H, ((H, H),) * 3, H, H)])],
         "table_id": "t",
     },
     "history_table.html": {"rows": [{"slug": H, "href": H, "market_cap": ONE, "unit": H, "returns": (ONE,) * 3}]},
     "medians_table.html": {"rows": [{"date": H, "href": H, "companies": 3, "median": ONE}]},
     "company_filter.html": {"sectors": [H, H]},
     "company_index.html": {
-        "columns": COLUMNS,
         "rows": [
             {"company": COMPANY, "href": H, "search": H, "latest": ROW, "unit": H, "issues": 1},
             {"company": COMPANY, "href": H, "search": H, "latest": None, "unit": "", "issues": 0},

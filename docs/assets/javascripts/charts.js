@@ -30,7 +30,7 @@
   var VENDOR = ["vega.min.js", "vega-interpreter.min.js"].map(function (name) {
     return new URL("../vendor/" + name, document.currentScript.src).href;
   });
-  var NEAR = "600px 0px";  // how near the viewport a chart is when Vega starts loading
+  var NEAR = 300;  // px: how near the viewport a chart is when Vega starts loading (a third of a phone screen)
   var vegaLoaded = null;   // a promise, once the first chart has neared the viewport
   var watcher = null;      // the current page visit's IntersectionObserver
   var templates = new Map();  // template URL -> {drawing, promise}, for the whole session
@@ -43,8 +43,7 @@
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
-      script.src = src;
-      script.async = false;
+      script.src = src;  // async (the default here): compiled off the main thread as it downloads
       script.onload = resolve;
       script.onerror = function () { script.remove(); reject(new Error(src + ": not loaded")); };
       document.head.appendChild(script);
@@ -248,7 +247,10 @@
       if (pivot.partial) tr.appendChild(cell("td", entry.partial ? "非完全统计" : "完整月份"));
     });
     var wrap = document.createElement("div");
-    wrap.className = "md-typeset__scrollwrap";
+    wrap.className = "md-typeset__scrollwrap";  // as the site's own tables: a named region the keyboard scrolls
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", pivot.caption);
+    wrap.tabIndex = 0;
     var inner = document.createElement("div");
     inner.className = "md-typeset__table";
     inner.appendChild(table);
@@ -306,7 +308,14 @@
         tooltip: showTooltip
       });
       views.push(view);
+      var reserves = (spec.signals || []).some(function (signal) { return signal.name === "suanli_reserve"; });
       return view.runAsync().then(function () {
+        // a faceted chart's axis labels come on top of its plot's width: narrow the plot by as much
+        // as the drawing overflows its box, once (charts.py, _reserve_beside_facets)
+        var svg = graphic.querySelector("svg");
+        var over = svg ? parseFloat(svg.getAttribute("width")) - graphic.clientWidth : 0;
+        if (reserves && over > 0.5 && drawing === generation) return view.signal("suanli_reserve", Math.ceil(over)).resize().runAsync();
+      }).then(function () {
         if (drawing !== generation) return;
         container.dataset.theme = theme;
         container.dataset.rendered = "true";
@@ -320,7 +329,7 @@
 
   function isNear(chart) {
     var box = chart.getBoundingClientRect();
-    return box.bottom > -600 && box.top < window.innerHeight + 600;
+    return box.bottom > -NEAR && box.top < window.innerHeight + NEAR;
   }
 
   // Every chart of the page, those near the viewport first, one at a time (each drawing is a long
@@ -374,7 +383,7 @@
       watcher = null;
       loadVega();
       drawAll();
-    }, {rootMargin: NEAR});
+    }, {rootMargin: NEAR + "px 0px"});
     watcher.observe(first);
   }
 
