@@ -70,6 +70,11 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def issue_dirs(data: Path) -> list[Path]:
+    """A data folder's issue folders, oldest first."""
+    return sorted((data / "issues").iterdir())
+
+
 def minimal_data(root: Path) -> Path:
     """A small valid data folder: three companies, one issue with a stock table and a traffic chart."""
     write(root / "companies.yaml", COMPANIES)

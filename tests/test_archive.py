@@ -16,13 +16,10 @@ import yaml
 from bs4 import BeautifulSoup
 from test_build import page, shown_number
 
+from helpers import issue_dirs
 from suanli.authoring.demo import LATE_JOINERS
 
 UNITS = {"USD": "亿美元", "CNY": "亿人民币"}
-
-
-def issue_dirs(data: Path) -> list[Path]:
-    return sorted((data / "issues").iterdir())
 
 
 def stock_rows(data: Path) -> dict[str, list[dict]]:

@@ -228,7 +228,7 @@ PAGES = {
     "company": "companies/nvda-o/",
     "sector": "sectors/cpu-gpu/",
 }
-CHARTS_ON = {"issue": 7, "company": 2, "sector": 1}
+CHARTS_ON = {"home": 1, "issue": 7, "company": 2, "sector": 1}
 
 
 def assert_accessible(page) -> None:

@@ -89,6 +89,7 @@ def test_issue_page_follows_the_reports_order(real_site):
         assert text in meta
     headings = [h.get_text(strip=True).rstrip("¶") for h in content.select("h2")]
     assert headings == [
+        "本周变化",  # the site's own: what changed against the issue before (first, before the report's sections)
         "投资要点",
         "大模型跟踪",
         "图表 1：算力股价本周复盘 (1209-1211)",

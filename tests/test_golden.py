@@ -17,7 +17,7 @@ import pytest
 from helpers import REAL_DATA, REPO, minimal_data
 from suanli.derive import tables as derive
 from suanli.load.dataset import load_dataset
-from suanli.render import charts
+from suanli.render import charts, dashboard
 from suanli.render import issue_pages as pages
 from suanli.render.html import Page
 
@@ -55,18 +55,19 @@ def minimal(tmp_path_factory):
 
 def test_real_issue_page(real):
     check_golden(
-        "pages/issue-2024-12-11.md", pages.issue_page(real.latest, *pages.neighbours(real, real.latest), real.registry)
+        "pages/issue-2024-12-11.md",
+        pages.issue_page(real.latest, None, *pages.neighbours(real, real.latest), real.registry),
     )
 
 
 def test_real_home_page(real):
-    check_golden("pages/home.md", pages.home_page(real))
+    check_golden("pages/home.md", dashboard.home_page(real, derive.sector_medians(real)))
 
 
 def test_minimal_issue_page_with_a_series_exhibit(minimal):
     check_golden(
         "pages/minimal-issue.md",
-        pages.issue_page(minimal.latest, *pages.neighbours(minimal, minimal.latest), minimal.registry),
+        pages.issue_page(minimal.latest, None, *pages.neighbours(minimal, minimal.latest), minimal.registry),
     )
 
 

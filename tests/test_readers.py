@@ -67,10 +67,11 @@ def charts_drawn(page) -> None:
             timeout=20000,
         )
         page.evaluate("window.scrollTo(0, 0)")
-        # the header's title fades between the site's name and the page's as the page scrolls: settled
+        # the header's title fades between the page's title and the site's name as the page scrolls: back
+        # at the top, wait for the site's name, fully shown (axe would measure a colour mid-fade)
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.md-header__topic')]"
-            ".every(t => ['0', '1'].includes(getComputedStyle(t).opacity))"
+            "() => !document.querySelector('.md-header__title--active') && "
+            "getComputedStyle(document.querySelector('.md-header__topic')).opacity === '1'"
         )
 
 
@@ -222,8 +223,8 @@ NOT_ON_PAPER = (
     "跳转至",
     "下载数据",
     "往期列表",
-    "上一期",
-    "下一期",
+    "上一期：",
+    "下一期：",
     "涨跌幅区间",
     "数据表随图表加载",
     "的数据",
@@ -328,18 +329,19 @@ FOCUSED = """() => {
 }"""
 
 
-def tab_through(page, limit: int = 400) -> dict[str, list[dict]]:
-    """Press Tab until focus comes back round; every control reached, by kind."""
+def tab_through(page, limit: int = 600) -> dict[str, list[dict]]:
+    """Press Tab until focus comes back round to an element it has been on; every control reached, by kind."""
     reached: dict[str, list[dict]] = {}
-    seen = set()
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         if focused is None:
             continue
-        if focused["key"] in seen and len(seen) > 5:
+        if page.evaluate(
+            "() => { const seen = document.activeElement.dataset.tabbed; "
+            "document.activeElement.dataset.tabbed = 'yes'; return !!seen; }"
+        ):
             break
-        seen.add(focused["key"])
         reached.setdefault(focused["what"], []).append(focused)
     return reached
 

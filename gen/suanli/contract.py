@@ -59,6 +59,11 @@ def series_window(kind: str, as_of: dt.date) -> tuple[int, int]:
     return last - 7 * SERIES_WINDOW_WEEKS + 1, last
 
 
+# The characters of a name that each take one pinyin syllable (CJK ideographs); a company's `pinyin`
+# gives one syllable per such character of its name, in order.
+HAN_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 @dataclass(frozen=True)
 class Company:
     ticker: str
@@ -66,6 +71,7 @@ class Company:
     sector: str
     name_en: str | None = None
     aliases: tuple[str, ...] = ()
+    pinyin: str | None = None  # the name's reading when the computed ones miss it: "chang dian ke ji"
 
     @property
     def slug(self) -> str:

@@ -32,6 +32,7 @@ CODES = {
     "date-mismatch": "date 与目录名不一致",
     "bad-folder-name": "期次目录不是日期",
     "bad-ticker": "代码格式不对",
+    "bad-pinyin": "拼音格式不对，或音节数与名称的汉字数不符",
     "bad-file": "文件名或类型不对",
     "unknown-ticker": "代码不在 companies.yaml 中",
     "duplicate": "重复（代码、名称、行、图表编号或板块）",

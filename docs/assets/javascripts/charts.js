@@ -21,6 +21,10 @@
  * page: it is loaded on the first page whose first chart nears the viewport, and only
  * then. The charts near the viewport are drawn first, the rest one at a time after them,
  * so a reader who prints finds every chart drawn.
+ *
+ * Once drawn, a chart can be saved as SVG or PNG (buttons beside its CSV download): the image is made
+ * here from the drawn view, in the palette the reader sees, with the exhibit's title above and its
+ * source below, so a chart pasted elsewhere keeps its attribution. Nothing leaves the page for it.
  */
 (function () {
   "use strict";
@@ -36,7 +40,9 @@
   var templates = new Map();  // template URL -> {drawing, promise}, for the whole session
   var csvs = new Map();       // CSV URL -> {drawing, promise}, for the current page visit
   var visit = new AbortController();  // the current page visit's: aborted when the reader moves on
-  var views = [];
+  var views = [];           // the current drawing's views, finalized when it is superseded
+  var current = new WeakMap();   // chart container -> its view in the current drawing, once drawn
+  var controls = new WeakMap();  // chart container -> its export buttons (kept across redraws)
   var tooltip = null;
   var generation = 0;  // each drawAll supersedes the drawings still loading from an earlier one
 
@@ -270,6 +276,7 @@
   function failed(container, error) {
     container.textContent = "图表加载失败，请使用下方数据表或下载 CSV。";
     container.dataset.rendered = "error";
+    if (controls.has(container)) controls.get(container).hidden = true;  // nothing drawn to save
     console.error("suanli chart", container.dataset.csv, error);
   }
 
@@ -317,6 +324,8 @@
         if (reserves && over > 0.5 && drawing === generation) return view.signal("suanli_reserve", Math.ceil(over)).resize().runAsync();
       }).then(function () {
         if (drawing !== generation) return;
+        current.set(container, view);
+        exportControls(container);
         container.dataset.theme = theme;
         container.dataset.rendered = "true";
       });
@@ -325,6 +334,255 @@
       if (drawing !== generation || !container.isConnected || (error && error.name === "AbortError")) return;
       failed(container, error);
     });
+  }
+
+  // ---- Export: a drawn chart as an image file ----------------------------------------------------
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var SITE = "算力周跟踪";  // the note's name: the attribution of a chart whose figure has no caption
+  // the charts' own font (charts.py, theme_config), so the title and source match the chart's text
+  var FONT = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif';
+  // What each chart shows where one figure draws two charts from one CSV (company_pages.py: a company's
+  // 历次市值 and 历次本周涨跌幅, both from history.csv): it tells their buttons and file names apart.
+  var SHOWS = {company_cap: "市值", company_week: "本周涨跌幅"};
+  var TITLE = {size: 15, line: 22, weight: "bold"};
+  var SOURCE = {size: 11, line: 16, weight: "normal"};
+  var PAD = 12, INSET = 8, GAP = 8;  // px: above and below the image; text from the edges; around the chart
+
+  function chartsOf(container) {
+    var figure = container.closest("figure");
+    return figure ? Array.prototype.slice.call(figure.querySelectorAll(".suanli-chart")) : [container];
+  }
+
+  // What sets a chart apart from the others of its figure ("" when it is alone in it).
+  function shows(container) {
+    var charts = chartsOf(container);
+    if (charts.length < 2) return "";
+    return SHOWS[container.dataset.kind] || "图" + (charts.indexOf(container) + 1);
+  }
+
+  // An image's file name is its exhibit's CSV download name (render/urls.py) with the extension swapped,
+  // so the two files of an exhibit sort together: 算力周跟踪-2024-12-11-图表1.svg on an issue page,
+  // cpu-gpu-本周涨跌幅中位数.svg on a sector page. A company page's two charts share NVDA.O-历次周报.csv,
+  // so each adds what it shows: NVDA.O-历次周报-市值.svg and NVDA.O-历次周报-本周涨跌幅.svg.
+  function imageName(container, extension) {
+    var figure = container.closest("figure");
+    var link = figure && figure.querySelector(".suanli-download a[download]");
+    var base = link && link.getAttribute("download")
+      ? link.getAttribute("download").replace(/\.csv$/i, "")
+      : SITE + "-" + (container.getAttribute("aria-label") || "图表").replace(/[\\/:*?"<>|\s]+/g, "-");
+    var what = shows(container);
+    return base + (what ? "-" + what : "") + "." + extension;
+  }
+
+  // The exhibit's source and note, one string per line of its caption (lines are <br>-separated); a
+  // chart without a caption (company and sector pages) is attributed to the note and the page.
+  function attribution(container) {
+    var figure = container.closest("figure");
+    var caption = figure && figure.querySelector(":scope > figcaption");
+    if (!caption) return ["来源：" + SITE, location.href.split("#")[0]];
+    var lines = [""];
+    caption.childNodes.forEach(function (node) {
+      if (node.nodeName === "BR") lines.push("");
+      else lines[lines.length - 1] += node.textContent;
+    });
+    return lines.map(function (line) { return line.replace(/\s+/g, " ").trim(); }).filter(Boolean);
+  }
+
+  // Any CSS colour the page computes (hex with alpha, hsla of Material's slate), made opaque over the
+  // background as #rrggbb: what an SVG fill means in every program an image is pasted into.
+  var probe = null;  // a canvas context, never drawn: it normalises colours and measures text
+  function scratch() {
+    if (!probe) probe = document.createElement("canvas").getContext("2d");
+    return probe;
+  }
+
+  function rgba(colour) {
+    scratch().fillStyle = "#000000";
+    probe.fillStyle = colour;  // the canvas normalises it: "#rrggbb", or "rgba(r, g, b, a)" with alpha
+    var hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(probe.fillStyle);
+    if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16), 1];
+    var parts = /rgba?\(([^)]*)\)/.exec(probe.fillStyle)[1].split(",").map(parseFloat);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  }
+
+  function opaque(colour, background) {
+    var c = rgba(colour), b = rgba(background);
+    return "#" + [0, 1, 2].map(function (i) {
+      var v = Math.round(c[i] * c[3] + b[i] * (1 - c[3]));
+      return (v < 16 ? "0" : "") + v.toString(16);
+    }).join("");
+  }
+
+  // The palette the reader sees: the page's background (Material's --md-default-bg-color, on <body>)
+  // and its text colours, the source as light as the figure's caption.
+  function exportPalette() {
+    var style = getComputedStyle(document.body);
+    function variable(name, otherwise) { return style.getPropertyValue(name).trim() || otherwise; }
+    var background = style.backgroundColor;
+    if (rgba(background)[3] === 0) background = variable("--md-default-bg-color", "#ffffff");
+    background = opaque(background, "#ffffff");
+    return {
+      background: background,
+      title: opaque(variable("--md-default-fg-color", style.color), background),
+      source: opaque(variable("--md-default-fg-color--light", style.color), background)
+    };
+  }
+
+  function fontOf(text) { return text.weight + " " + text.size + "px " + FONT; }
+
+  // Lines no wider than `width`: broken between Chinese characters, else at spaces, else anywhere
+  // (a URL), as measured in the font they are drawn in.
+  function wrap(line, text, width) {
+    scratch().font = fontOf(text);
+    var tokens = line.match(/[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+/g) || [];
+    var lines = [], now = "";
+    tokens.forEach(function (token) {
+      if (probe.measureText(now + token).width <= width || !now.trim()) {
+        now += token;
+      } else {
+        lines.push(now);
+        now = token.replace(/^\s+/, "");
+      }
+      while (probe.measureText(now).width > width && now.length > 1) {  // one token wider than a line
+        var cut = now.length - 1;
+        while (cut > 1 && probe.measureText(now.slice(0, cut)).width > width) cut -= 1;
+        lines.push(now.slice(0, cut));
+        now = now.slice(cut);
+      }
+    });
+    if (now.trim()) lines.push(now);
+    return lines.map(function (l) { return l.trim(); });
+  }
+
+  // Where everything goes, in CSS px: the title's lines, the chart, the source's lines; each line with
+  // its baseline. The image is exactly as wide as the chart drawn on the page.
+  function layout(container, width, height) {
+    var room = Math.max(width - 2 * INSET, 80), y = PAD, texts = [];
+    function place(lines, text) {
+      lines.forEach(function (line) {
+        wrap(line, text, room).forEach(function (part) {
+          texts.push({text: part, style: text, x: INSET, y: y + (text.line - text.size) / 2 + text.size * 0.86});
+          y += text.line;
+        });
+      });
+    }
+    place([container.getAttribute("aria-label") || ""], TITLE);
+    var chart = y + GAP;
+    y = chart + height + GAP;
+    place(attribution(container), SOURCE);
+    return {width: width, height: Math.ceil(y + PAD), chart: chart, texts: texts};
+  }
+
+  // One standalone SVG: a background, the title, the chart as Vega writes it (a nested <svg>), the source.
+  function svgImage(container, view) {
+    return view.toSVG().then(function (markup) {
+      var chart = new DOMParser().parseFromString(markup, "image/svg+xml").documentElement;
+      var width = parseFloat(chart.getAttribute("width")), height = parseFloat(chart.getAttribute("height"));
+      var at = layout(container, width, height), colours = exportPalette();
+      var doc = document.implementation.createDocument(SVG_NS, "svg", null), root = doc.documentElement;
+      function add(parent, tag, attrs) {
+        var el = doc.createElementNS(SVG_NS, tag);
+        Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+        return parent.appendChild(el);
+      }
+      root.setAttribute("width", at.width);
+      root.setAttribute("height", at.height);
+      root.setAttribute("viewBox", "0 0 " + at.width + " " + at.height);
+      add(root, "title", {}).textContent = container.getAttribute("aria-label") || "";
+      add(root, "rect", {width: "100%", height: "100%", fill: colours.background});
+      at.texts.forEach(function (t) {
+        add(root, "text", {x: t.x, y: t.y, "font-family": FONT, "font-size": t.style.size,
+                           "font-weight": t.style.weight,
+                           fill: t.style === TITLE ? colours.title : colours.source}).textContent = t.text;
+      });
+      chart.setAttribute("x", 0);
+      chart.setAttribute("y", at.chart);
+      root.appendChild(doc.importNode(chart, true));
+      var text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(doc);
+      return new Blob([text], {type: "image/svg+xml"});
+    });
+  }
+
+  // The same at twice the size, from Vega's own canvas drawing of the chart (an SVG drawn into an <img>
+  // would need blob: images, which the pages' policy does not allow).
+  function pngImage(container, view) {
+    return view.toCanvas(2).then(function (chart) {
+      var at = layout(container, chart.width / 2, chart.height / 2), colours = exportPalette();
+      var canvas = document.createElement("canvas");
+      canvas.width = chart.width;
+      canvas.height = Math.ceil(at.height * 2);
+      var context = canvas.getContext("2d");
+      context.scale(2, 2);
+      context.fillStyle = colours.background;
+      context.fillRect(0, 0, at.width, at.height);
+      context.textBaseline = "alphabetic";
+      at.texts.forEach(function (t) {
+        context.font = fontOf(t.style);
+        context.fillStyle = t.style === TITLE ? colours.title : colours.source;
+        context.fillText(t.text, t.x, t.y);
+      });
+      context.drawImage(chart, 0, at.chart, chart.width / 2, chart.height / 2);
+      return new Promise(function (resolve, reject) {
+        canvas.toBlob(function (blob) { if (blob) resolve(blob); else reject(new Error("PNG not made")); }, "image/png");
+      });
+    });
+  }
+
+  // A download of a file made here: a link to it, clicked. The browser reads the blob after the click
+  // returns, so the URL is let go of later (FileSaver.js waits 40 s).
+  function save(blob, name) {
+    var url = URL.createObjectURL(blob);
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 40000);
+  }
+
+  function exportChart(container, format) {
+    var view = current.get(container);
+    if (!view) return;  // being redrawn (the palette switched): the next press uses the new drawing
+    (format === "svg" ? svgImage : pngImage)(container, view).then(function (blob) {
+      save(blob, imageName(container, format));
+    }).catch(function (error) { console.error("suanli export", container.dataset.csv, error); });
+  }
+
+  // The buttons of a drawn chart, beside its figure's CSV download and in the order of the figure's
+  // charts; made once per page visit and kept when the chart is redrawn (they ask for its current view).
+  function exportControls(container) {
+    var group = controls.get(container);
+    if (group) {
+      group.hidden = false;
+      return;
+    }
+    var label = container.getAttribute("aria-label") || "图表";
+    var what = shows(container);
+    group = document.createElement("span");
+    group.className = "suanli-export";
+    if (what) group.appendChild(cell("span", what + "：", {"class": "suanli-export-what"}));
+    ["svg", "png"].forEach(function (format) {
+      var name = "保存 " + format.toUpperCase();
+      var button = cell("button", name, {type: "button", "class": "suanli-export-button",
+                                         "aria-label": name + "：" + label});
+      button.addEventListener("click", function () { exportChart(container, format); });
+      group.appendChild(button);
+    });
+    var figure = container.closest("figure");
+    var place = figure && figure.querySelector(".suanli-download");
+    if (!place) {
+      place = document.createElement("p");
+      place.className = "suanli-download";
+      container.after(place);
+    }
+    var charts = chartsOf(container);
+    var next = charts.slice(charts.indexOf(container) + 1).map(function (c) { return controls.get(c); })
+      .filter(function (g) { return g && g.parentNode === place; })[0];
+    place.insertBefore(group, next || null);
+    controls.set(container, group);
   }
 
   function isNear(chart) {
@@ -338,6 +596,7 @@
     var drawing = ++generation;
     views.forEach(function (view) { view.finalize(); });
     views = [];
+    current = new WeakMap();  // the export buttons wait for their chart's new view
     if (tooltip) tooltip.hidden = true;
     var charts = Array.prototype.slice.call(document.querySelectorAll(".suanli-chart"));
     charts.forEach(function (chart) {

@@ -20,6 +20,7 @@ from suanli.contract import (
     DOWNLOAD_WINDOW_MONTHS,
     EXHIBIT_KINDS,
     GPU_CONDITIONS,
+    HAN_CHARACTER,
     RATING_CHANGES,
     RATINGS,
     SERIES_WINDOW_WEEKS,
@@ -108,7 +109,8 @@ def _load_site(path: Path, errors: Collector) -> bool:
 
 # --- companies.yaml --------------------------------------------------------------
 
-COMPANY_FIELDS = {"ticker", "name", "name_en", "sector", "aliases"}
+COMPANY_FIELDS = {"ticker", "name", "name_en", "sector", "aliases", "pinyin"}
+PINYIN = re.compile(r"[a-z]+(?: [a-z]+)*")  # syllables of lowercase letters (ü as v), one space apart
 
 
 def _load_registry(path: Path, errors: Collector) -> Registry | None:
@@ -140,6 +142,7 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
         name_en = f.text("name_en", required=False)
         sector = f.text("sector")
         aliases = f.text_list("aliases")
+        pinyin = _pinyin(f, name)
         if ticker is None or name is None or sector is None:
             continue
         if ticker in names:
@@ -164,8 +167,35 @@ def _load_registry(path: Path, errors: Collector) -> Registry | None:
                 f'the same spelling as the sector "{sectors[slug]}" (both would be /sectors/{slug}/)',
             )
             continue
-        companies.append(Company(ticker=ticker, name=name, sector=sector, name_en=name_en, aliases=tuple(aliases)))
+        companies.append(
+            Company(ticker=ticker, name=name, sector=sector, name_en=name_en, aliases=tuple(aliases), pinyin=pinyin)
+        )
     return Registry(tuple(companies))
+
+
+def _pinyin(f: Fields, name: str | None) -> str | None:
+    """The optional reading of the name ("chang dian ke ji"): one syllable per Chinese character of it."""
+    expected = 'the pinyin of the name: one syllable per Chinese character, lowercase letters (ü as v) separated by spaces, like "chang dian ke ji"'
+    pinyin = f.text("pinyin", required=False, expected=expected)
+    if pinyin is None or name is None:
+        return None
+    characters = len(HAN_CHARACTER.findall(name))
+    if not characters:
+        f.error("bad-pinyin", "pinyin", show(pinyin), f"no pinyin: the name {show(name)} has no Chinese characters")
+        return None
+    if not PINYIN.fullmatch(pinyin):
+        f.error("bad-pinyin", "pinyin", show(pinyin), expected)
+        return None
+    syllables = len(pinyin.split(" "))
+    if syllables != characters:
+        f.error(
+            "bad-pinyin",
+            "pinyin",
+            f"{show(pinyin)} ({syllables} syllable{'s' if syllables != 1 else ''})",
+            f"{characters} syllable{'s' if characters != 1 else ''}, one per Chinese character of the name {show(name)}",
+        )
+        return None
+    return pinyin
 
 
 # --- issues ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from suanli.contract import CURRENCY_UNITS, Company, Dataset, Issue
 from suanli.derive import tables as derive
+from suanli.derive.pinyin import company_forms
 from suanli.derive.tables import Appearance
 from suanli.render import urls
 from suanli.render.formats import fmt_number, fmt_pct
@@ -39,9 +40,16 @@ def company_records(dataset: Dataset) -> list[CompanyRecord]:
 
 
 def search_terms(company: Company) -> str:
-    """What the index filter matches: names, English name, aliases, ticker with and without its suffix."""
+    """What the index filter matches: names, English name, aliases, ticker with and without its suffix,
+    and the pinyin of the name and Chinese aliases (full and initials: yingweida, ywd)."""
     terms = [company.name, company.name_en or "", *company.aliases, company.ticker, company.symbol]
+    terms += company_forms(company)
     return " ".join(t for t in dict.fromkeys(terms) if t).lower()
+
+
+def has_feed(record: CompanyRecord) -> bool:
+    """Whether any issue lists, recommends or names the company: what its feed has entries for."""
+    return bool(record.history or record.recommended or record.mentioned)
 
 
 def company_page(record: CompanyRecord) -> Page:
@@ -49,10 +57,15 @@ def company_page(record: CompanyRecord) -> Page:
     page = urls.company_page(company)
     out = PageWriter()
     # Company pages are what a search for a name or ticker should find first.
+    # Its feed (feed.py) exists once an issue has touched it. Linked in the page only: Material reads
+    # every <link rel="alternate"> in <head> as a language version and fetches a sitemap.xml beside it.
+    feed = urls.href(page, urls.beside(page, urls.COMPANY_FEED)) if has_feed(record) else None
     out.add("---", "search:", "  boost: 10", "---", "")
     out.add(f"# {md_text(company.name)}（{md_text(company.ticker)}）", "")
     sector = urls.href(page, urls.sector_page(company.sector))
-    out.block(fragment("company_meta.html", company=company, sector_href=sector), searchable=True)
+    out.block(fragment("company_meta.html", company=company, sector_href=sector, feed_href=feed), searchable=True)
+    if forms := company_forms(company):  # in the page's first section, so a search for them finds the page
+        out.block(fragment("company_pinyin.html", forms=forms), searchable=True)
     out.add("## 历次周报中的表现 {#history}", "")
     if record.history:
         latest = record.history[-1]
@@ -129,7 +142,7 @@ def company_index_page(records: list[CompanyRecord], sectors: tuple[str, ...]) -
     out.add(
         "# 公司索引",
         "",
-        f"共 {len(records)} 家公司。输入名称、英文名、代码（可不带后缀）或别名即可筛选；点击表头排序。",
+        f"共 {len(records)} 家公司。输入名称、英文名、拼音（全拼或首字母，如 ywd）、代码（可不带后缀）或别名即可筛选；点击表头排序。",
         "",
     )
     out.block(fragment("company_filter.html", sectors=sectors), searchable=True)

@@ -1,4 +1,7 @@
-"""The RSS 2.0 feed of issues (/feed.xml): title, date, link and highlights of the newest issues."""
+"""The RSS 2.0 feeds: the site's feed of issues (/feed.xml: title, date, link, 本周变化 and highlights of
+the newest issues), and one feed per company (/companies/<slug>/feed.xml: an entry for each issue that
+puts the company in its stock table, recommends it or names it in its text). Both read each issue as
+it stands, corrections included: an entry carries its issue's 更正记录, and a correction dates the feed."""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from email.utils import format_datetime
 
 from markupsafe import Markup
 
-from suanli.contract import Dataset, Issue
+from suanli.contract import CURRENCY_UNITS, Dataset, Issue, Registry
+from suanli.derive import changes as week
 from suanli.render import urls
+from suanli.render.company_pages import CompanyRecord
 from suanli.render.html import fragment
 from suanli.render.markup import author_markdown
 
@@ -22,33 +27,102 @@ def _pub_date(date: dt.date) -> str:
     return format_datetime(dt.datetime.combine(date, dt.time(8, 0), CHINA))
 
 
-def _description(issue: Issue) -> str:
+def _description(issue: Issue, previous: Issue | None, registry: Registry) -> str:
     highlights = [
         {"heading": h.heading, "body": Markup(author_markdown(h.body)) if h.body else None}  # sanitized
         for h in issue.highlights
     ]
-    return str(fragment("feed_description.html", highlights=highlights, revisions=issue.revisions))
+    return str(
+        fragment(
+            "feed_description.html",
+            changes=week.summary(week.week_changes(issue, previous), registry),
+            highlights=highlights,
+            revisions=issue.revisions,
+        )
+    )
+
+
+def _channel(title: str, link: str, description: str, last: dt.date) -> tuple[ET.Element, ET.Element]:
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = title
+    ET.SubElement(channel, "link").text = link
+    ET.SubElement(channel, "description").text = description
+    ET.SubElement(channel, "language").text = "zh-cn"
+    ET.SubElement(channel, "lastBuildDate").text = _pub_date(last)
+    return rss, channel
+
+
+def _item(channel: ET.Element, title: str, link: str, guid: str, date: dt.date, description: str) -> None:
+    item = ET.SubElement(channel, "item")
+    ET.SubElement(item, "title").text = title
+    ET.SubElement(item, "link").text = link
+    ET.SubElement(item, "guid", isPermaLink="true" if guid == link else "false").text = guid
+    ET.SubElement(item, "pubDate").text = _pub_date(date)
+    ET.SubElement(item, "description").text = description
+
+
+def _xml(rss: ET.Element) -> str:
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+
+
+def _last_change(issues: list[Issue] | tuple[Issue, ...]) -> dt.date:
+    """When the feed last changed: its newest issue, or a later correction of any of them."""
+    return max([*(i.date for i in issues), *(r.date for i in issues for r in i.revisions)])
 
 
 def feed_xml(dataset: Dataset, site_url: str) -> str:
     """ElementTree escapes every text node; the description is HTML, carried as escaped text as RSS expects."""
     series_name = urls.SERIES_NAME
-    rss = ET.Element("rss", version="2.0")
-    channel = ET.SubElement(rss, "channel")
-    ET.SubElement(channel, "title").text = series_name
-    ET.SubElement(channel, "link").text = urls.absolute(site_url, urls.HOME)
-    ET.SubElement(channel, "description").text = f"{series_name}：AI 算力板块周报"
-    ET.SubElement(channel, "language").text = "zh-cn"
-    ET.SubElement(channel, "lastBuildDate").text = _pub_date(
-        max([dataset.latest.date, *(r.date for i in dataset.issues for r in i.revisions)])
+    rss, channel = _channel(
+        series_name, urls.absolute(site_url, urls.HOME), f"{series_name}：AI 算力板块周报", _last_change(dataset.issues)
     )
-    for issue in list(reversed(dataset.issues))[:FEED_ITEMS]:
-        item = ET.SubElement(channel, "item")
+    issues = dataset.issues
+    for position in range(len(issues) - 1, max(len(issues) - 1 - FEED_ITEMS, -1), -1):
+        issue, previous = issues[position], issues[position - 1] if position else None
         link = urls.absolute(site_url, urls.issue_page(issue))
-        ET.SubElement(item, "title").text = f"{issue.slug} {issue.title}"
-        ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true").text = link
-        ET.SubElement(item, "pubDate").text = _pub_date(issue.date)
-        ET.SubElement(item, "description").text = _description(issue)
-    ET.indent(rss)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+        description = _description(issue, previous, dataset.registry)
+        _item(channel, f"{issue.slug} {issue.title}", link, link, issue.date, description)
+    return _xml(rss)
+
+
+def company_feed_xml(record: CompanyRecord, site_url: str) -> str | None:
+    """A company's feed: one entry per issue that lists, recommends or names it, newest first (the
+    newest FEED_ITEMS); None for a company no issue has touched. Its link is the issue's page; its guid
+    the issue and the company, so one issue's entries in two companies' feeds stay distinct."""
+    company = record.company
+    rows = {a.issue.date: a.row for a in record.history}
+    segments: dict[dt.date, list[str]] = {}
+    for issue, segment in record.recommended:
+        segments.setdefault(issue.date, []).append(segment)
+    mentioned = {issue.date for issue in record.mentioned}
+    issues = {
+        i.date: i for i in [*(a.issue for a in record.history), *(i for i, _ in record.recommended), *record.mentioned]
+    }
+    if not issues:
+        return None
+    newest = sorted(issues, reverse=True)[:FEED_ITEMS]
+    label = f"{company.name}（{company.ticker}）"
+    page = urls.company_page(company)
+    rss, channel = _channel(
+        f"{urls.SERIES_NAME} · {label}",
+        urls.absolute(site_url, page),
+        f"{urls.SERIES_NAME}中关于{label}的每一期：股价复盘、建议关注与正文提及",
+        _last_change([issues[d] for d in newest]),
+    )
+    for date in newest:
+        issue = issues[date]
+        row = rows.get(date)
+        description = fragment(
+            "company_feed_entry.html",
+            company=company,
+            row=row,
+            unit=CURRENCY_UNITS[row.currency] if row else None,
+            segments=segments.get(date, []),
+            mentioned=date in mentioned,
+            revisions=issue.revisions,
+        )
+        link = urls.absolute(site_url, urls.issue_page(issue))
+        _item(channel, f"{issue.slug} {issue.title}", link, f"{link}#{company.slug}", date, str(description))
+    return _xml(rss)

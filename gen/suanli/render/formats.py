@@ -20,6 +20,12 @@ def direction(value: Decimal) -> str:
     return "up" if value > 0 else "down" if value < 0 else "flat"
 
 
+def shade(value: Decimal) -> int:
+    """How strongly a coloured table tints a change: 1 under 1%, 2 under 3%, 3 beyond."""
+    size = abs(value)
+    return 1 if size < 1 else 2 if size < 3 else 3
+
+
 def chart_csv(frame: pd.DataFrame) -> str:
     """A chart's data as CSV: ISO dates, numbers exactly as entered, LF line ends."""
     return rows_csv(tuple(frame.columns), frame.itertuples(index=False, name=None))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import jinja2
 from markupsafe import Markup
 
-from suanli.render.formats import direction, fmt_number, fmt_pct
+from suanli.render.formats import direction, fmt_number, fmt_pct, shade
 
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("suanli.render", "templates"),
@@ -23,7 +23,7 @@ ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.filters.update(number=fmt_number, pct=fmt_pct, direction=direction)
+ENV.filters.update(number=fmt_number, pct=fmt_pct, direction=direction, shade=shade)
 
 PLACEHOLDER = "<!--suanli-block:{}-->"
 

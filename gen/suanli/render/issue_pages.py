@@ -1,4 +1,4 @@
-"""Models and derived tables -> the issue pages, the archive, /latest/ and the home page.
+"""Models and derived tables -> the issue pages, the archive and /latest/.
 
 Page text is Markdown, so MkDocs builds the table of contents and the search index from real
 headings and checks every link; tables, figures and the authors' prose are HTML fragments from
@@ -14,6 +14,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from suanli.contract import (
+    CURRENCY_UNITS,
     DEFAULT_SECTION,
     GPU_CONDITION_NAMES,
     TRAFFIC_CATEGORY_NAMES,
@@ -23,6 +24,7 @@ from suanli.contract import (
     Registry,
     Series,
 )
+from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import urls
@@ -48,15 +50,19 @@ def neighbours_at(issues: tuple[Issue, ...], position: int) -> tuple[Neighbour |
     return older, newer
 
 
-def issue_page(issue: Issue, older: Neighbour | None, newer: Neighbour | None, registry: Registry) -> Page:
+def issue_page(
+    issue: Issue, previous: Issue | None, older: Neighbour | None, newer: Neighbour | None, registry: Registry
+) -> Page:
     """Headings in Markdown (the table of contents, anchors, search sections); everything under them
-    an HTML block from a template. It reads nothing but its arguments (a preview process memoizes it by
-    them: site/assemble.py)."""
+    an HTML block from a template. It reads nothing but its arguments, `previous` (the issue before it)
+    for its 本周变化 (a preview process memoizes it by them: site/assemble.py)."""
     page = urls.issue_page(issue)
     out = PageWriter()
     out.add(f"# {md_text(issue.title)}", "")
     ratings = urls.href(page, urls.RATINGS)
     out.block(fragment("issue_meta.html", issue=issue, series=urls.SERIES_NAME, ratings_href=ratings), searchable=True)
+    out.add("## 本周变化 {#changes}", "")
+    out.block(week_changes(week.week_changes(issue, previous), registry, page))
     _highlights(out, issue)
     for exhibit in sorted(issue.exhibits, key=lambda e: e.number):
         _exhibit(out, issue, exhibit, registry)
@@ -85,6 +91,39 @@ def issue_page(issue: Issue, older: Neighbour | None, newer: Neighbour | None, r
         out.block(fragment("revisions.html", revisions=issue.revisions), searchable=True)
     out.block(_footer(issue, older, newer), searchable=True)
     return out.page()
+
+
+def week_changes(changes: week.WeekChanges, registry: Registry, page: str) -> Markup:
+    """本周变化 as HTML, its names linked from `page`. Not searchable: the names are in the stock table."""
+    companies = registry.by_ticker
+
+    def named(tickers: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(companies[t].name, urls.href(page, urls.company_page(t))) for t in tickers]
+
+    def moves(list_: tuple[week.Move, ...]) -> list[tuple[str, str, str, str]]:
+        return [(*named((m.ticker,))[0], direction(m.week_pct), fmt_pct(m.week_pct)) for m in list_]
+
+    ranks = [
+        (
+            f"{CURRENCY_UNITS[currency].removeprefix('亿')}市值",
+            [
+                (*named((m.ticker,))[0], "up" if m.places > 0 else "down", m.places, m.before, m.after)
+                for m in rank_moves
+            ],
+        )
+        for currency, rank_moves in changes.ranks
+    ]
+    previous = changes.previous
+    return fragment(
+        "week_changes.html",
+        previous=(previous.slug, urls.href(page, urls.issue_page(previous))) if previous else None,
+        rises=moves(changes.rises),
+        falls=moves(changes.falls),
+        joined=named(changes.joined),
+        dropped=named(changes.dropped),
+        segments=[(s.segment, named(s.added), named(s.removed)) for s in changes.segments],
+        ranks=ranks,
+    )
 
 
 def _footer(issue: Issue, older: Neighbour | None, newer: Neighbour | None) -> str:
@@ -228,27 +267,3 @@ def exhibit_csv(issue: Issue, exhibit: Exhibit, registry: Registry, series: Seri
     if exhibit.kind == "stocks":
         return rows_csv(derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, registry)))
     return exhibits.exhibit_csv(series, exhibit, issue.date)
-
-
-# --- home ------------------------------------------------------------------------
-
-
-def home_page(dataset: Dataset) -> Page:
-    latest = dataset.latest
-    link = urls.md_link(urls.HOME, urls.issue_page(latest))
-    out = [
-        f"# {urls.SERIES_NAME}",
-        "",
-        "AI 算力板块周报：GPU、存储、晶圆代工、云计算与数据中心个股复盘，AI 应用流量与下载，GPU 价格，本周要闻与建议关注。",
-        "",
-        f"## 最新一期：{latest.slug} {{#latest}}",
-        "",
-        f"### [{md_text(latest.title)}]({link})",
-        "",
-    ]
-    for section in dict.fromkeys(h.section for h in latest.highlights):
-        out += [f"**{md_text(section)}**", ""]
-        out += [f"- {md_text(h.heading)}" for h in latest.highlights if h.section == section]
-        out.append("")
-    out += [f"[阅读全文 →]({link}){{ .md-button .md-button--primary }}", ""]
-    return Page("\n".join(out))

@@ -29,7 +29,12 @@ LEGAL_PAGES = (
     ("投资评级声明", "legal/ratings.md"),
 )
 RATINGS = "legal/ratings.md"
+DOWNLOADS = "downloads/index.md"  # 数据下载: the archive as data
+DOWNLOAD_STOCKS = "downloads/stocks.csv"
+DOWNLOAD_RECOMMENDATIONS = "downloads/recommendations.csv"
+DOWNLOAD_INDEX = "downloads/index.json"
 HISTORY_CSV = "history.csv"  # beside each company page
+COMPANY_FEED = "feed.xml"  # beside each company page that an issue has touched
 MEDIANS_CSV = "medians.csv"  # beside each sector page
 
 
@@ -86,11 +91,11 @@ def href(from_page: str, to_page: str) -> str:
     return _relative(to_page, start)
 
 
-def absolute(site_url: str, page: str) -> str:
-    """A page's absolute URL on the published site (the feed's links)."""
+def absolute(site_url: str, target: str) -> str:
+    """A page's or a file's absolute URL on the published site (the feeds' links, the data index)."""
     base = site_url.rstrip("/") + "/"
-    folder = posixpath.dirname(page)
-    return base + (folder + "/" if folder else "")
+    relative = href(HOME, target)
+    return base if relative == "./" else base + relative
 
 
 # --- files -----------------------------------------------------------------------------------

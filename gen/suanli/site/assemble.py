@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from suanli.contract import CHART_EXHIBITS, Dataset, Issue
+from suanli.contract import CHART_EXHIBITS, Dataset
 from suanli.derive import tables as derive
-from suanli.render import company_pages, sector_pages, urls
+from suanli.render import company_pages, dashboard, downloads, sector_pages, urls
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import formats as tables
 from suanli.render import issue_pages as pages
-from suanli.render.feed import feed_xml
+from suanli.render.feed import company_feed_xml, feed_xml
 from suanli.render.html import Page
 
 
@@ -58,10 +58,11 @@ def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
     out = Rendered()
     kept: dict = {}
 
-    def memoized(key: tuple, issue: Issue | None, make: Callable[[], Any]) -> Any:
+    def memoized(key: tuple, keep: object, make: Callable[[], Any]) -> Any:
+        """`keep`: what the key names by id(), kept alive with the entry so the id is not reused."""
         entry = memo.get(key) if memo is not None else None
         if entry is None:
-            entry = (issue, make())
+            entry = (keep, make())
         if memo is not None:
             kept[key] = entry
         return entry[1]
@@ -71,18 +72,24 @@ def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
     if memo is not None:
         registry_key = _digest(repr(registry.companies))
         series_key = _digest((series.traffic, series.downloads, series.gpu_prices))
-    out.pages[urls.HOME] = pages.home_page(dataset)
+    medians = derive.sector_medians(dataset)
+    out.pages[urls.HOME] = dashboard.home_page(dataset, medians)
     out.pages[urls.ARCHIVE] = pages.archive_page(dataset)
     out.pages[urls.LATEST] = pages.latest_page(dataset)
     out.files[urls.FEED] = feed_xml(dataset, site_url)
+    out.pages[urls.DOWNLOADS] = downloads.downloads_page(dataset)
+    out.files[urls.DOWNLOAD_STOCKS] = downloads.stocks_csv(dataset)
+    out.files[urls.DOWNLOAD_RECOMMENDATIONS] = downloads.recommendations_csv(dataset)
+    out.files[urls.DOWNLOAD_INDEX] = downloads.index_json(dataset, site_url)
 
     for position, issue in enumerate(dataset.issues):
         page = urls.issue_page(issue)
         older, newer = pages.neighbours_at(dataset.issues, position)
+        previous = dataset.issues[position - 1] if position else None
         out.pages[page] = memoized(
-            ("page", id(issue), older, newer, registry_key, site_url),
-            issue,
-            partial(pages.issue_page, issue, older, newer, registry),
+            ("page", id(issue), id(previous), older, newer, registry_key, site_url),
+            (issue, previous),
+            partial(pages.issue_page, issue, previous, older, newer, registry),
         )
         for exhibit in issue.exhibits:
             if exhibit.kind in CHART_EXHIBITS:
@@ -107,6 +114,8 @@ def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
         out.pages[page] = memoized(
             ("company", *lists, site_url) if memo is not None else (), None, partial(company_pages.company_page, record)
         )
+        if feed := company_feed_xml(record, site_url):
+            out.files[urls.beside(page, urls.COMPANY_FEED)] = feed
         if record.history:
             out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
                 ("company-csv", repr(record.company), history, site_url) if memo is not None else (),
@@ -117,7 +126,6 @@ def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
         memo.clear()
         memo.update(kept)
 
-    medians = derive.sector_medians(dataset)
     out.pages[urls.SECTOR_INDEX] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)
     for sector in dataset.registry.sectors:
         page = urls.sector_page(sector)

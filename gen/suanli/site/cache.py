@@ -30,7 +30,7 @@ from suanli.settings import Settings
 from suanli.site import kept
 
 KEEP = 8  # cache entries kept on disk, newest first
-LIBRARIES = ("pandas", "altair", "markdown", "pyyaml", "jinja2", "nh3")
+LIBRARIES = ("pandas", "altair", "markdown", "pyyaml", "jinja2", "nh3", "pypinyin")
 PACKAGE = Path(__file__).resolve().parent.parent  # gen/suanli: every module, template and data file in it
 SOURCE_SUFFIXES = (".py", ".yaml", ".html")
 

@@ -1,0 +1,183 @@
+"""The archive as data (/downloads/, 数据下载): every stock-table row and every 建议关注 entry of every
+issue as two tidy CSVs, and a JSON index of issues and companies with their pages and files.
+
+Each file is one pass over the issues (linear in the archive), and each row comes from its own
+issue only, so a row reads as its issue's page does. The columns are defined once, here, with what
+they mean: the page documents them from the same definitions.
+"""
+
+from __future__ import annotations
+
+import json
+
+from suanli.contract import CHART_EXHIBITS, CURRENCY_UNITS, Dataset
+from suanli.render import urls
+from suanli.render.formats import rows_csv
+from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.markup import md_text
+
+# (column, what it holds), in file order
+STOCK_COLUMNS = (
+    ("issue_date", "期次（发布日期，YYYY-MM-DD）"),
+    ("ticker", "代码，如 NVDA.O、688256.SH"),
+    ("name", "公司名称（公司登记表中的现名）"),
+    ("sector", "板块"),
+    ("market_cap", "市值，单位为亿（10^8），按原表的小数位"),
+    ("currency", f"市值的币种：{'、'.join(f'{c}（{u}）' for c, u in CURRENCY_UNITS.items())}"),
+    ("week_pct", "本周涨跌幅，百分比（-5.17 即 -5.17%）"),
+    ("month_pct", "本月涨跌幅，百分比"),
+    ("ytd_pct", "本年涨跌幅，百分比"),
+)
+RECOMMENDATION_COLUMNS = (
+    ("issue_date", "期次（发布日期，YYYY-MM-DD）"),
+    ("segment", "建议关注的分组，如 国产算力链"),
+    ("ticker", "代码"),
+    ("name", "公司名称（公司登记表中的现名）"),
+)
+INDEX_FIELDS = (
+    ("name", "周报名称"),
+    ("synthetic", "true 表示示例数据（由 suanli demo 生成，数字为虚构），真实数据为 false"),
+    ("url", "网站首页的网址"),
+    ("files", "本页三个文件的网址：stocks、recommendations、index"),
+    (
+        "issues",
+        "每期一项，最早在前：date（发布日期）、title（标题）、url（页面）、exhibits（有数据的图表：number、title、csv 的网址）",
+    ),
+    (
+        "companies",
+        "每家公司一项：ticker、name、name_en、sector、url（公司页）、history_csv（历次股价表数据的网址，从未进入股价表则为 null）",
+    ),
+)
+
+
+def stocks_csv(dataset: Dataset) -> str:
+    companies = dataset.registry.by_ticker
+    rows = (
+        (
+            issue.date,
+            r.ticker,
+            companies[r.ticker].name,
+            companies[r.ticker].sector,
+            r.market_cap,
+            r.currency,
+            r.week_pct,
+            r.month_pct,
+            r.ytd_pct,
+        )
+        for issue in dataset.issues
+        for r in issue.stocks
+    )
+    return rows_csv(tuple(c for c, _ in STOCK_COLUMNS), rows)
+
+
+def recommendations_csv(dataset: Dataset) -> str:
+    companies = dataset.registry.by_ticker
+    rows = (
+        (issue.date, rec.segment, ticker, companies[ticker].name)
+        for issue in dataset.issues
+        for rec in issue.recommendations
+        for ticker in rec.tickers
+    )
+    return rows_csv(tuple(c for c, _ in RECOMMENDATION_COLUMNS), rows)
+
+
+def index_json(dataset: Dataset, site_url: str) -> str:
+    def url(target: str) -> str:
+        return urls.absolute(site_url, target)
+
+    listed = {r.ticker for issue in dataset.issues for r in issue.stocks}
+    index = {
+        "name": urls.SERIES_NAME,
+        "synthetic": dataset.synthetic,  # true: 示例数据 (suanli demo), not research
+        "url": url(urls.HOME),
+        "files": {
+            "stocks": url(urls.DOWNLOAD_STOCKS),
+            "recommendations": url(urls.DOWNLOAD_RECOMMENDATIONS),
+            "index": url(urls.DOWNLOAD_INDEX),
+        },
+        "issues": [
+            {
+                "date": issue.slug,
+                "title": issue.title,
+                "url": url(urls.issue_page(issue)),
+                "exhibits": [
+                    {
+                        "number": e.number,
+                        "title": e.title,
+                        "csv": url(urls.beside(urls.issue_page(issue), urls.exhibit_csv(e.number))),
+                    }
+                    for e in sorted(issue.exhibits, key=lambda e: e.number)
+                    if e.kind in CHART_EXHIBITS
+                ],
+            }
+            for issue in dataset.issues
+        ],
+        "companies": [
+            {
+                "ticker": c.ticker,
+                "name": c.name,
+                "name_en": c.name_en,
+                "sector": c.sector,
+                "url": url(urls.company_page(c)),
+                "history_csv": url(urls.beside(urls.company_page(c), urls.HISTORY_CSV)) if c.ticker in listed else None,
+            }
+            for c in dataset.registry.companies
+        ],
+    }
+    return json.dumps(index, ensure_ascii=False, indent=1) + "\n"
+
+
+def downloads_page(dataset: Dataset) -> Page:
+    """数据下载: the three files, what each column holds, and how they relate to the pages."""
+    page = urls.DOWNLOADS
+    out = PageWriter()
+    out.add(
+        "# 数据下载",
+        "",
+        f"本站全部 {len(dataset.issues)} 期周报的数据，每次发布时随网站一起重新生成。"
+        "文件为 UTF-8 编码（CSV 带表头，逗号分隔；数字按原表写法，不含千分位与百分号），可直接用 Excel、pandas 或 R 读取。"
+        "每一行都来自它所在的那一期，与该期页面上的数字一致。",
+        "",
+    )
+    files = [
+        (
+            "股价复盘表（全部期次）",
+            urls.DOWNLOAD_STOCKS,
+            "stocks",
+            STOCK_COLUMNS,
+            "每期股价复盘表的每一行，按期次、表中顺序排列。",
+        ),
+        (
+            "建议关注（全部期次）",
+            urls.DOWNLOAD_RECOMMENDATIONS,
+            "recommendations",
+            RECOMMENDATION_COLUMNS,
+            "每期建议关注的每家公司一行，按期次、分组顺序排列。",
+        ),
+        (
+            "索引（JSON）",
+            urls.DOWNLOAD_INDEX,
+            "index",
+            INDEX_FIELDS,
+            "期次与公司的索引：每期的页面与图表数据、每家公司的页面与历史数据的网址。",
+        ),
+    ]
+    for title, path, anchor, columns, about in files:
+        out.add(f"## {title} {{#{anchor}}}", "", md_text(about), "")
+        out.block(
+            fragment(
+                "download_file.html",
+                href=urls.href(page, path),
+                name=path.rsplit("/", 1)[1],
+                columns=columns,
+                field="字段" if path.endswith(".json") else "列",
+            ),
+            searchable=True,
+        )
+    out.add(
+        "## 其他数据 {#more}",
+        "",
+        "每期页面的每个图表下方可下载该图表的数据（CSV）；每个公司页可下载该公司历次股价复盘的数据，每个板块页可下载其本周涨跌幅中位数。",
+        "",
+    )
+    return out.page()
