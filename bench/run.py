@@ -36,9 +36,12 @@ from preview import machine  # noqa: E402
 
 from suanli.authoring.demo import write_demo  # noqa: E402
 from suanli.load.dataset import load_dataset  # noqa: E402
+from suanli.render import downloads  # noqa: E402
 from suanli.render import exhibit_csv as exhibits  # noqa: E402
 from suanli.render import formats as tables  # noqa: E402
 from suanli.render import issue_pages as pages  # noqa: E402
+from suanli.render.company_pages import company_records  # noqa: E402
+from suanli.render.feed import company_feed_xml  # noqa: E402
 from suanli.render.html import PLACEHOLDER, Page  # noqa: E402
 from suanli.render.jieba_words import jieba_user_dictionary  # noqa: E402
 from suanli.site import assemble as site  # noqa: E402
@@ -112,7 +115,20 @@ def generator_profile(data: Path) -> dict[str, float]:
         rendered = time.perf_counter()
     finally:
         pages.exhibit_csv, tables.rows_csv = originals
-    return {"load": loaded - start, "render": rendered - loaded, "charts": spent["charts"]}
+    # the archive as data (/downloads/) and the company feeds, again on their own: they must grow linearly
+    archive = time.perf_counter()
+    records = company_records(dataset)
+    downloads.stocks_csv(dataset), downloads.recommendations_csv(dataset)
+    downloads.index_json(dataset, records, SITE_URL)
+    for record in records:
+        company_feed_xml(record, SITE_URL)
+    archived = time.perf_counter()
+    return {
+        "load": loaded - start,
+        "render": rendered - loaded,
+        "charts": spent["charts"],
+        "archive files": archived - archive,
+    }
 
 
 def inline_blocks(page: Page) -> str:
@@ -229,8 +245,8 @@ def report(rows: list[dict]) -> str:
     lines = [
         "| weeks | pages | full build | peak memory | baseline | baseline memory | full / baseline | rebuild "
         "| rebuild / baseline | generator (full) | generator (rebuild) | charts / generator | site | issue page cold "
-        "| next page | home cold | search index |",
-        "|" + " ---: |" * 17,
+        "| next page | home cold | search index | downloads + company feeds |",
+        "|" + " ---: |" * 18,
     ]
     for r in rows:
         full, peak = r["full"]
@@ -242,7 +258,8 @@ def report(rows: list[dict]) -> str:
             f"{rebuild:.1f} s | {rebuild / base:.2f} | {r['gen_full']:.1f} s ({r['gen_full'] / full:.0%}) | "
             f"{r['gen_rebuild']:.1f} s ({r['gen_rebuild'] / rebuild:.0%}) | "
             f"{r['profile']['charts'] / generator:.0%} | {r['site_mb']:.0f} MB | {r['cold'] / 1024:.0f} KB | "
-            f"{r['next'] / 1024:.0f} KB | {r['home'] / 1024:.0f} KB | {r['search'] / 1024:.0f} KB |"
+            f"{r['next'] / 1024:.0f} KB | {r['home'] / 1024:.0f} KB | {r['search'] / 1024:.0f} KB | "
+            f"{r['profile']['archive files']:.2f} s |"
         )
     if len(rows) > 1:
         first, last = rows[0], rows[-1]

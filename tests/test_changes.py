@@ -13,6 +13,7 @@ from helpers import issue_dirs
 from suanli.contract import Author, Exhibit, Highlight, Issue, Recommendation, StockRow
 from suanli.derive import changes
 from suanli.load.dataset import load_dataset
+from suanli.render.feed import changes_line
 
 
 def row(ticker: str, week: str, cap: str = "100", currency: str = "USD") -> StockRow:
@@ -65,10 +66,28 @@ def test_joined_dropped_segments_and_rank_moves_against_the_previous_issue():
         ("光模块", ("X",), ()),
         ("算力", (), ("C",)),
     ]
-    # USD: C 3rd -> 1st (+2), B 2nd -> 2nd; A left, D new: no rank before. CNY: X alone, unmoved.
+    # ranked among the companies in both tables (A left, D is new: neither moves anyone): USD B 1st -> 2nd,
+    # C 2nd -> 1st, a tie at one place each, both shown, the climb first. CNY: X alone, unmoved.
     assert [(c, [(m.ticker, m.before, m.after, m.places) for m in moves]) for c, moves in result.ranks] == [
-        ("USD", [("C", 3, 1, 2)])
+        ("USD", [("C", 2, 1, 1), ("B", 1, 2, -1)])
     ]
+    assert result.tables_compared
+
+
+def test_a_company_joining_at_the_top_moves_no_one_and_a_change_of_currency_is_not_a_move():
+    before = issue(4, [row("A", "1", "500"), row("B", "1", "400"), row("C", "1", "300", "CNY")])
+    now = issue(11, [row("N", "1", "900"), row("A", "1", "500"), row("B", "1", "400"), row("C", "1", "30")])
+    assert changes.week_changes(now, before).ranks == ()
+
+
+def test_an_issue_without_a_stock_table_compares_no_tables():
+    before = issue(4, [row("A", "1"), row("B", "-1")], (Recommendation("端侧", ("A",)),))
+    now = issue(11, [], (Recommendation("端侧", ("B",)),))
+    for result in (changes.week_changes(now, before), changes.week_changes(before, now)):
+        assert not result.tables_compared and result.joined == result.dropped == result.ranks == ()
+    result = changes.week_changes(now, before)
+    assert [(s.segment, s.added, s.removed) for s in result.segments] == [("端侧", ("B",), ("A",))]
+    assert (result.rises, result.falls) == ((), ())
 
 
 def test_the_first_issue_has_its_moves_and_says_there_is_nothing_to_compare():
@@ -123,8 +142,8 @@ def test_the_feed_carries_each_issues_changes_in_one_line(demo_site, demo_data):
     for position, current in enumerate(dataset.issues):
         if current.slug not in by_link:
             continue
-        line = changes.summary(
-            changes.week_changes(current, dataset.issues[position - 1] if position else None), dataset.registry
+        line = changes_line(
+            changes.week_changes(current, changes.previous_issue(dataset.issues, position)), dataset.registry
         )
         assert "\n" not in line and line.startswith("本周变化：")
         assert line in BeautifulSoup(by_link[current.slug], "lxml").get_text()

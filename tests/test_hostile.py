@@ -160,3 +160,24 @@ def test_clicking_every_highlight_link_runs_nothing(browser, hostile_site):
         page.wait_for_timeout(200)
         assert page.evaluate("window.__pwned") is None
         assert page.url.split("#")[0] == url
+
+
+def test_the_feeds_and_downloads_carry_each_string_as_data(hostile_site):
+    """Company feeds, the data index and the archive CSVs parse, and hold the strings as text."""
+    import csv
+    import json
+    import xml.etree.ElementTree as ET
+
+    _, site = hostile_site
+    feeds = sorted(site.glob("companies/*/feed.xml"))
+    assert feeds
+    titles = [ET.parse(feed).getroot().find("channel").findtext("title") for feed in feeds]  # each well-formed
+    assert any(HOSTILE in title for title in titles)  # 英伟达's, named with the strings
+    index = json.loads((site / "downloads/index.json").read_text(encoding="utf-8"))
+    assert any(HOSTILE in issue["title"] for issue in index["issues"])
+    assert any(HOSTILE in company["name"] for company in index["companies"])
+    with (site / "downloads/stocks.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(HOSTILE in row["name"] for row in rows if row["ticker"] == "NVDA.O")
+    with (site / "downloads/recommendations.csv").open(encoding="utf-8", newline="") as handle:
+        assert any(HOSTILE in row["segment"] for row in csv.DictReader(handle))

@@ -185,17 +185,32 @@ def test_vega_loads_only_when_a_chart_nears_the_viewport(browser, sites, kinds):
     with watched_page(browser, sites.demo, **PHONE) as page:
         vega = []
         page.on("request", lambda r: "/assets/vendor/vega" in r.url and vega.append(r.url))
-        for kind in ("home", "company index", "archive"):  # no chart: never
+        for kind in ("company index", "archive"):  # no chart: never
             page.goto(sites.demo + kinds[kind])
             page.wait_for_load_state("networkidle")
         assert vega == []
-        page.goto(sites.demo + kinds["issue"])  # its first chart is further down than that: not yet
-        page.wait_for_load_state("networkidle")
         near = 812 + 300  # the screen and charts.js's NEAR margin
-        assert page.evaluate("document.querySelector('.suanli-chart').getBoundingClientRect().top") > near
+        for kind in ("home", "issue"):  # their first chart is further down than that: not on arrival
+            page.goto(sites.demo + kinds[kind])
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("document.querySelector('.suanli-chart').getBoundingClientRect().top") > near
         assert vega == [] and page.evaluate("typeof vega") == "undefined"
         charts_drawn(page)  # scrolled near: Vega, then its interpreter, once
         assert [url.rsplit("/", 1)[1] for url in vega] == ["vega.min.js", "vega-interpreter.min.js"]
+        assert page.problems == []
+
+
+def test_charts_draw_for_a_reader_who_arrives_at_a_later_chart(browser, sites, kinds):
+    with watched_page(browser, sites.demo, **PHONE) as page:
+        page.goto(sites.demo + kinds["issue"])
+        last = page.evaluate(  # the heading of the page's last chart
+            "[...document.querySelectorAll('.suanli-chart')].at(-1).closest('figure').previousElementSibling.id"
+        )
+    with watched_page(browser, sites.demo, **PHONE) as page:  # a fresh visit, straight to the last exhibit
+        page.goto(f"{sites.demo}{kinds['issue']}#{last}")
+        chart = f"document.querySelector('#{last} + figure .suanli-chart')"
+        page.wait_for_function(f"() => {chart}.dataset.rendered === 'true'", timeout=20000)
+        assert page.evaluate("document.querySelector('.suanli-chart').getBoundingClientRect().bottom") < -300
         assert page.problems == []
 
 
@@ -258,6 +273,22 @@ def test_the_real_issue_prints_as_a_research_note_on_at_most_four_pages(browser,
         lines = text.splitlines()
         for name, ticker in stock_rows(REAL_DATA, REAL_ISSUE):  # every row whole, on one line
             assert any(name in line and ticker in line for line in lines), (name, ticker)
+        assert page.problems == []
+
+
+def test_a_reader_who_prints_before_scrolling_to_a_chart_is_told_and_can_print_again(browser, sites, kinds, tmp_path):
+    with watched_page(browser, sites.demo, **PHONE) as page:
+        page.goto(sites.demo + kinds["issue"])
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("typeof vega") == "undefined"  # no chart near the first screen
+        assert "此图表尚未在网页中载入" in "\n".join(printed(page, tmp_path, "early"))
+        # printing started the drawing: a second print has the charts
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.suanli-chart')].every(c => c.dataset.rendered === 'true')",
+            timeout=20000,
+        )
+        text = "\n".join(printed(page, tmp_path, "again"))
+        assert "此图表尚未在网页中载入" not in text and "访问量" in text
         assert page.problems == []
 
 

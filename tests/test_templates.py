@@ -93,9 +93,10 @@ CONTEXTS = {
         "mentioned": True,
         "revisions": [Revision(DAY, H)],
     },
-    "sector_grid.html": {"columns": [(H, H)] * 2, "rows": [(H, H, [ONE, None])]},
+    "sector_grid.html": {"columns": [(H, H)] * 2, "rows": [(H, H, [ONE, None])], "label": H},
     "week_changes.html": {
         "previous": (H, H),
+        "tables_compared": True,
         "rises": [(H, H, H, H)] * 2,
         "falls": [(H, H, H, H)],
         "joined": [(H, H)],

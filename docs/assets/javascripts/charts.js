@@ -18,9 +18,9 @@
  * (palette switch, navigation) never touches the chart, not even when it fails.
  *
  * Vega (half a megabyte, and seconds of a slow phone's main thread) is not part of any
- * page: it is loaded on the first page whose first chart nears the viewport, and only
- * then. The charts near the viewport are drawn first, the rest one at a time after them,
- * so a reader who prints finds every chart drawn.
+ * page: it is loaded when a page's chart first nears the viewport, and only then. The
+ * charts near the viewport are drawn first, the rest one at a time after them, so a
+ * reader who has scrolled to a chart and prints finds every chart drawn.
  *
  * Once drawn, a chart can be saved as SVG or PNG (buttons beside its CSV download): the image is made
  * here from the drawn view, in the palette the reader sees, with the exhibit's title above and its
@@ -339,7 +339,11 @@
   // ---- Export: a drawn chart as an image file ----------------------------------------------------
 
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var SITE = "算力周跟踪";  // the note's name: the attribution of a chart whose figure has no caption
+  // the note's name (main.html's meta): the attribution of a chart whose figure has no caption
+  function site() {
+    var tag = document.querySelector('meta[name="suanli:series"]');
+    return tag ? tag.getAttribute("content") : document.title;
+  }
   // the charts' own font (charts.py, theme_config), so the title and source match the chart's text
   var FONT = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif';
   // What each chart shows where one figure draws two charts from one CSV (company_pages.py: a company's
@@ -370,7 +374,7 @@
     var link = figure && figure.querySelector(".suanli-download a[download]");
     var base = link && link.getAttribute("download")
       ? link.getAttribute("download").replace(/\.csv$/i, "")
-      : SITE + "-" + (container.getAttribute("aria-label") || "图表").replace(/[\\/:*?"<>|\s]+/g, "-");
+      : site() + "-" + (container.getAttribute("aria-label") || "图表").replace(/[\\/:*?"<>|\s]+/g, "-");
     var what = shows(container);
     return base + (what ? "-" + what : "") + "." + extension;
   }
@@ -380,7 +384,7 @@
   function attribution(container) {
     var figure = container.closest("figure");
     var caption = figure && figure.querySelector(":scope > figcaption");
-    if (!caption) return ["来源：" + SITE, location.href.split("#")[0]];
+    if (!caption) return ["来源：" + site(), location.href.split("#")[0]];
     var lines = [""];
     caption.childNodes.forEach(function (node) {
       if (node.nodeName === "BR") lines.push("");
@@ -631,20 +635,33 @@
     csvs = new Map();
     if (watcher) watcher.disconnect();
     watcher = null;
-    var first = document.querySelector(".suanli-chart");
-    if (!first) return drawAll();
-    if (vegaLoaded) return drawAll();
+    var charts = document.querySelectorAll(".suanli-chart");
+    if (!charts.length || vegaLoaded) return drawAll();
     generation += 1;  // a drawing still under way from an earlier page is superseded
+    // Every chart is watched, not only the first: a reader may arrive at a later one (a search result,
+    // a link to #exhibit-5) and never pass the first.
     watcher = new IntersectionObserver(function (entries, observer) {
       if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
       observer.disconnect();
       if (watcher !== observer) return;
       watcher = null;
-      loadVega();
-      drawAll();
+      start();
     }, {rootMargin: NEAR + "px 0px"});
-    watcher.observe(first);
+    Array.prototype.forEach.call(charts, function (chart) { watcher.observe(chart); });
   }
+
+  function start() {
+    if (watcher) watcher.disconnect();
+    watcher = null;
+    loadVega();
+    return drawAll();
+  }
+
+  // Printing lays the page out at once, with no time to load Vega: a chart the reader has not scrolled
+  // to prints a note instead (suanli.css), and the drawing starts, so printing again includes it.
+  window.addEventListener("beforeprint", function () {
+    if (!vegaLoaded && document.querySelector(".suanli-chart")) start();
+  });
 
   if (typeof document$ !== "undefined") {
     document$.subscribe(newVisit);

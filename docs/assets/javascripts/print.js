@@ -7,20 +7,16 @@
 (function () {
   "use strict";
 
-  function base() {
-    var config = document.getElementById("__config");
-    try {
-      return JSON.parse(config.textContent).base || ".";
-    } catch (error) {
-      return ".";
-    }
+  function meta(name) {
+    var tag = document.querySelector('meta[name="' + name + '"]');
+    return tag ? tag.getAttribute("content") : "";
   }
 
   function label() {
     var root = document.documentElement;
     var note = document.querySelector("[data-print-note]");
     root.setAttribute("data-print-note", note ? note.getAttribute("data-print-note") : document.title);
-    root.setAttribute("data-print-legal", new URL(base() + "/legal/general/", location.href).href);
+    root.setAttribute("data-print-legal", meta("suanli:legal"));  // absolute (main.html)
   }
 
   if (typeof document$ !== "undefined") {

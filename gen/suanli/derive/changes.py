@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from suanli.contract import Issue, Registry, StockRow
+from suanli.contract import Issue, StockRow
 
 TOP = 5  # rises and falls shown, ties at the fifth included
 RANK_MOVES = 3  # market-cap rank moves shown per currency, ties at the third included
@@ -49,6 +49,7 @@ class RankMove:
 @dataclass(frozen=True)
 class WeekChanges:
     previous: Issue | None  # None: the first issue, with nothing to compare with
+    tables_compared: bool  # both issues have a stock table (an issue may have none): joined, dropped, ranks
     rises: tuple[Move, ...]
     falls: tuple[Move, ...]
     joined: tuple[str, ...]  # tickers new to the stock table, in its order
@@ -73,11 +74,12 @@ def largest_moves(rows: tuple[StockRow, ...]) -> tuple[tuple[Move, ...], tuple[M
     return _top(rises, TOP), _top(falls, TOP)
 
 
-def _ranks(rows: tuple[StockRow, ...]) -> dict[str, dict[str, int]]:
-    """Each currency's companies ranked by market cap, largest first; equal caps share a rank."""
+def _ranks(rows: tuple[StockRow, ...], among: set[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """Each currency's companies of `among` (ticker, currency) ranked by market cap, largest first; equal
+    caps share a rank."""
     out: dict[str, dict[str, int]] = {}
     for currency in dict.fromkeys(r.currency for r in rows):
-        caps = sorted((r for r in rows if r.currency == currency), key=lambda r: r.market_cap, reverse=True)
+        caps = [r for r in rows if r.currency == currency and (r.ticker, currency) in among]
         out[currency] = {r.ticker: 1 + sum(other.market_cap > r.market_cap for other in caps) for r in caps}
     return out
 
@@ -85,14 +87,16 @@ def _ranks(rows: tuple[StockRow, ...]) -> dict[str, dict[str, int]]:
 def rank_moves(
     rows: tuple[StockRow, ...], before: tuple[StockRow, ...]
 ) -> tuple[tuple[str, tuple[RankMove, ...]], ...]:
-    """The largest moves in market-cap rank within each currency, among companies in both tables and in
-    the same currency in both (a company that changed currency has no comparable rank)."""
-    now, then = _ranks(rows), _ranks(before)
+    """The largest moves in market-cap rank within each currency. Ranked among the companies in both
+    tables, in the same currency in both: a company joining or leaving moves no one, and one that changed
+    currency has no comparable rank."""
+    common = {(r.ticker, r.currency) for r in rows} & {(r.ticker, r.currency) for r in before}
+    now, then = _ranks(rows, common), _ranks(before, common)
     out = []
     for currency, ranks in now.items():
         earlier = then.get(currency, {})
         moves = sorted(
-            (RankMove(t, earlier[t], rank) for t, rank in ranks.items() if t in earlier and earlier[t] != rank),
+            (RankMove(t, earlier[t], rank) for t, rank in ranks.items() if earlier[t] != rank),
             key=lambda m: (-abs(m.places), -m.places, m.after),
         )
         if moves:
@@ -115,41 +119,27 @@ def segment_changes(issue: Issue, previous: Issue) -> tuple[SegmentChange, ...]:
     return tuple(out)
 
 
+def previous_issue(issues: tuple[Issue, ...], position: int) -> Issue | None:
+    """The issue before the one at `position` in date order: what its 本周变化 compares with."""
+    return issues[position - 1] if position > 0 else None
+
+
 def week_changes(issue: Issue, previous: Issue | None) -> WeekChanges:
     rises, falls = largest_moves(issue.stocks)
     if previous is None:
-        return WeekChanges(None, rises, falls, (), (), (), ())
+        return WeekChanges(None, False, rises, falls, (), (), (), ())
+    segments = segment_changes(issue, previous)
+    if not (issue.stocks and previous.stocks):
+        return WeekChanges(previous, False, rises, falls, (), (), segments, ())
     now = [r.ticker for r in issue.stocks]
     then = [r.ticker for r in previous.stocks]
     return WeekChanges(
         previous=previous,
+        tables_compared=True,
         rises=rises,
         falls=falls,
         joined=tuple(t for t in now if t not in set(then)),
         dropped=tuple(t for t in then if t not in set(now)),
-        segments=segment_changes(issue, previous),
+        segments=segments,
         ranks=rank_moves(issue.stocks, previous.stocks),
     )
-
-
-def summary(changes: WeekChanges, registry: Registry) -> str:
-    """The changes in one line (the feed's entry, the home page): the largest rise and fall, and how
-    many companies joined and left the stock table and 建议关注."""
-    names = registry.by_ticker
-    parts = []
-    if changes.rises:
-        parts.append("涨幅居前 " + "、".join(f"{names[m.ticker].name} {_pct(m.week_pct)}" for m in changes.rises[:3]))
-    if changes.falls:
-        parts.append("跌幅居前 " + "、".join(f"{names[m.ticker].name} {_pct(m.week_pct)}" for m in changes.falls[:3]))
-    if changes.previous is None:
-        parts.append("首期，无上一期可比")
-    else:
-        parts.append(f"股价表新进 {len(changes.joined)} 家、移出 {len(changes.dropped)} 家")
-        added = sum(len(s.added) for s in changes.segments)
-        removed = sum(len(s.removed) for s in changes.segments)
-        parts.append(f"建议关注新增 {added} 家、移出 {removed} 家")
-    return "本周变化：" + "；".join(parts) + "。"
-
-
-def _pct(value: Decimal) -> str:
-    return ("+" if value > 0 else "") + format(value, "f") + "%"

@@ -7,21 +7,37 @@ skhls); anything else (spaces, punctuation) is left out.
 
 A polyphonic character is read every way pypinyin knows (heteronym=True): 长电科技 gives zhangdiankeji
 and changdiankeji, zdkj and cdkj. Every combination of the readings counts, up to READINGS_CAP of them
-per label, taken in this order: pypinyin's reading of the whole label (its phrase dictionary reads 银行
-as yinhang), then each character's other readings, the combinations that read one character otherwise
-first, then two, and so on. A company's `pinyin` (companies.yaml) adds its reading of the name on top.
+per label, taken in this order: each character's most common reading, then the other combinations by
+how far they depart from it, the sum of the ranks of the readings they use (one character read its
+second way comes before two characters read theirs). pypinyin's phrase dictionary, which would put a
+phrase's reading first (银行 as yinhang), is not loaded (_pypinyin): every reading is indexed anyway. A company's `pinyin` (companies.yaml) adds its reading of the name on top.
 """
 
 from __future__ import annotations
 
 import heapq
+import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from types import ModuleType
 
 from suanli.contract import HAN_CHARACTER, Company
 
 READINGS_CAP = 16  # readings (combinations of polyphonic characters) per label; two forms each
+
+
+def _pypinyin() -> ModuleType:
+    """pypinyin, imported on first use, without its phrase dictionary: that dictionary costs a build
+    57 MB and changes only which reading of a polyphonic character comes first, while every reading is
+    indexed anyway (and `pinyin:` in companies.yaml adds a company's own)."""
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
+    import pypinyin
+
+    return pypinyin
+
+
 HAN_RUN = re.compile(HAN_CHARACTER.pattern + "+")
 
 
@@ -98,13 +114,13 @@ def _choices(counts: list[int], cap: int) -> Iterator[tuple[int, ...]]:
 
 
 def _label_readings(label: str) -> list[tuple[str, ...]]:
-    """pypinyin's readings of each Chinese character of the label, read run by run with its phrase
-    dictionary (one tuple per character; all empty for a run it cannot read whole)."""
-    from pypinyin import Style, pinyin
+    """pypinyin's readings of each Chinese character of the label, read run by run (with a phrase
+    dictionary, were one loaded) (one tuple per character; all empty for a run it cannot read whole)."""
+    pypinyin = _pypinyin()
 
     out: list[tuple[str, ...]] = []
     for run in HAN_RUN.findall(label):
-        read = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
+        read = pypinyin.pinyin(run, style=pypinyin.Style.NORMAL, heteronym=True, errors="ignore")
         if len(read) == len(run):
             out += [tuple(r for r in readings if _is_syllable(r)) for readings in read]
         else:  # the phrase reading does not line up with the characters: read them one by one instead
@@ -114,9 +130,9 @@ def _label_readings(label: str) -> list[tuple[str, ...]]:
 
 @lru_cache(maxsize=4096)
 def _char_readings(char: str) -> tuple[str, ...]:
-    from pypinyin import Style, pinyin
+    pypinyin = _pypinyin()
 
-    read = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    read = pypinyin.pinyin(char, style=pypinyin.Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(r for readings in read for r in readings if _is_syllable(r))
 
 

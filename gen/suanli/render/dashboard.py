@@ -2,7 +2,7 @@
 
 The latest issue's title and key points, its 本周变化, the current 建议关注, each sector's median weekly
 change over the last eight issues, the latest stock chart, and the last eight issues. The chart sits
-below the rest, so on a phone Vega loads only when the reader scrolls to it (charts.js).
+screens below the top, so on a phone Vega loads only when the reader scrolls to it (charts.js).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.render import urls
 from suanli.render.html import Page, PageWriter, fragment
-from suanli.render.issue_pages import stock_table, week_changes
+from suanli.render.issue_pages import recommendations, stock_table, week_changes
 from suanli.render.markup import md_text
 
 RECENT = 8  # issues in the sector table and the list of recent issues
@@ -33,24 +33,13 @@ def home_page(dataset: Dataset, medians: dict[str, pd.DataFrame]) -> Page:
         out.add(*(f"- {md_text(h.heading)}" for h in latest.highlights if h.section == section), "")
     out.add(f"[阅读全文 →]({urls.md_link(PAGE, urls.issue_page(latest))}){{ .md-button .md-button--primary }}", "")
 
-    previous = dataset.issues[-2] if len(dataset.issues) > 1 else None
+    previous = week.previous_issue(dataset.issues, len(dataset.issues) - 1)
     out.add("## 本周变化 {#changes}", "")
     out.block(week_changes(week.week_changes(latest, previous), dataset.registry, PAGE))
 
     if latest.recommendations:
         out.add("## 建议关注 {#recommendations}", "")
-        companies = dataset.registry.by_ticker
-        segments = [
-            (
-                rec.segment,
-                [
-                    {"name": companies[t].name, "ticker": t, "href": urls.href(PAGE, urls.company_page(t))}
-                    for t in rec.tickers
-                ],
-            )
-            for rec in latest.recommendations
-        ]
-        out.block(fragment("recommendations.html", segments=segments))
+        out.block(recommendations(latest, dataset.registry, PAGE))
 
     recent = dataset.issues[-RECENT:]
     out.add(f"## 各板块近 {len(recent)} 期 {{#sectors}}", "")
@@ -90,4 +79,5 @@ def sector_grid(dataset: Dataset, medians: dict[str, pd.DataFrame], recent: tupl
         by_date = dict(zip(medians[sector]["date"], medians[sector]["median_week_pct"], strict=True))
         rows.append((sector, urls.href(PAGE, urls.sector_page(sector)), [by_date.get(d) for d in dates]))
     columns = [(d[5:].replace("-", "/"), urls.href(PAGE, urls.issue_page(d))) for d in dates]
-    return fragment("sector_grid.html", columns=columns, rows=rows)
+    label = f"各板块近 {len(dates)} 期本周涨跌幅中位数"
+    return fragment("sector_grid.html", columns=columns, rows=rows, label=label)

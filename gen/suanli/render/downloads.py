@@ -12,6 +12,7 @@ import json
 
 from suanli.contract import CHART_EXHIBITS, CURRENCY_UNITS, Dataset
 from suanli.render import urls
+from suanli.render.company_pages import CompanyRecord
 from suanli.render.formats import rows_csv
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import md_text
@@ -81,11 +82,14 @@ def recommendations_csv(dataset: Dataset) -> str:
     return rows_csv(tuple(c for c, _ in RECOMMENDATION_COLUMNS), rows)
 
 
-def index_json(dataset: Dataset, site_url: str) -> str:
+def index_json(dataset: Dataset, records: list[CompanyRecord], site_url: str) -> str:
     def url(target: str) -> str:
         return urls.absolute(site_url, target)
 
-    listed = {r.ticker for issue in dataset.issues for r in issue.stocks}
+    # a company page has its history.csv once a stock table has listed the company (site/assemble.py)
+    history = {
+        r.company.ticker: url(urls.beside(urls.company_page(r.company), urls.HISTORY_CSV)) for r in records if r.history
+    }
     index = {
         "name": urls.SERIES_NAME,
         "synthetic": dataset.synthetic,  # true: 示例数据 (suanli demo), not research
@@ -119,7 +123,7 @@ def index_json(dataset: Dataset, site_url: str) -> str:
                 "name_en": c.name_en,
                 "sector": c.sector,
                 "url": url(urls.company_page(c)),
-                "history_csv": url(urls.beside(urls.company_page(c), urls.HISTORY_CSV)) if c.ticker in listed else None,
+                "history_csv": history.get(c.ticker),
             }
             for c in dataset.registry.companies
         ],

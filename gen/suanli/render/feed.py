@@ -15,6 +15,7 @@ from suanli.contract import CURRENCY_UNITS, Dataset, Issue, Registry
 from suanli.derive import changes as week
 from suanli.render import urls
 from suanli.render.company_pages import CompanyRecord
+from suanli.render.formats import fmt_signed_pct
 from suanli.render.html import fragment
 from suanli.render.markup import author_markdown
 
@@ -27,6 +28,30 @@ def _pub_date(date: dt.date) -> str:
     return format_datetime(dt.datetime.combine(date, dt.time(8, 0), CHINA))
 
 
+def changes_line(changes: week.WeekChanges, registry: Registry) -> str:
+    """An issue's 本周变化 in one line, for its feed entry: the largest rises and falls, and how many
+    companies joined and left the stock table and 建议关注."""
+    names = registry.by_ticker
+    parts = []
+    if changes.rises:
+        parts.append(
+            "涨幅居前 " + "、".join(f"{names[m.ticker].name} {fmt_signed_pct(m.week_pct)}" for m in changes.rises[:3])
+        )
+    if changes.falls:
+        parts.append(
+            "跌幅居前 " + "、".join(f"{names[m.ticker].name} {fmt_signed_pct(m.week_pct)}" for m in changes.falls[:3])
+        )
+    if changes.previous is None:
+        parts.append("首期，无上一期可比")
+    else:
+        if changes.tables_compared:
+            parts.append(f"股价表新进 {len(changes.joined)} 家、移出 {len(changes.dropped)} 家")
+        added = sum(len(s.added) for s in changes.segments)
+        removed = sum(len(s.removed) for s in changes.segments)
+        parts.append(f"建议关注新增 {added} 家、移出 {removed} 家")
+    return "本周变化：" + "；".join(parts) + "。"
+
+
 def _description(issue: Issue, previous: Issue | None, registry: Registry) -> str:
     highlights = [
         {"heading": h.heading, "body": Markup(author_markdown(h.body)) if h.body else None}  # sanitized
@@ -35,7 +60,7 @@ def _description(issue: Issue, previous: Issue | None, registry: Registry) -> st
     return str(
         fragment(
             "feed_description.html",
-            changes=week.summary(week.week_changes(issue, previous), registry),
+            changes=changes_line(week.week_changes(issue, previous), registry),
             highlights=highlights,
             revisions=issue.revisions,
         )
@@ -80,7 +105,7 @@ def feed_xml(dataset: Dataset, site_url: str) -> str:
     )
     issues = dataset.issues
     for position in range(len(issues) - 1, max(len(issues) - 1 - FEED_ITEMS, -1), -1):
-        issue, previous = issues[position], issues[position - 1] if position else None
+        issue, previous = issues[position], week.previous_issue(issues, position)
         link = urls.absolute(site_url, urls.issue_page(issue))
         description = _description(issue, previous, dataset.registry)
         _item(channel, f"{issue.slug} {issue.title}", link, link, issue.date, description)
@@ -124,5 +149,6 @@ def company_feed_xml(record: CompanyRecord, site_url: str) -> str | None:
             revisions=issue.revisions,
         )
         link = urls.absolute(site_url, urls.issue_page(issue))
-        _item(channel, f"{issue.slug} {issue.title}", link, f"{link}#{company.slug}", date, str(description))
+        guid = urls.company_feed_guid(link, company)
+        _item(channel, f"{issue.slug} {issue.title}", link, guid, date, str(description))
     return _xml(rss)

@@ -16,6 +16,11 @@ def fmt_pct(value: Decimal) -> str:
     return format(value, "f") + "%"
 
 
+def fmt_signed_pct(value: Decimal) -> str:
+    """+6.11%, -7.83%, 0.00%: a change written in a line of text, its sign spelled out."""
+    return ("+" if value > 0 else "") + fmt_pct(value)
+
+
 def direction(value: Decimal) -> str:
     return "up" if value > 0 else "down" if value < 0 else "flat"
 

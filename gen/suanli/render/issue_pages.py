@@ -68,18 +68,7 @@ def issue_page(
         _exhibit(out, issue, exhibit, registry)
     if issue.recommendations:
         out.add("## 建议关注 {#recommendations}", "")
-        companies = registry.by_ticker
-        segments = [
-            (
-                rec.segment,
-                [
-                    {"name": companies[t].name, "ticker": t, "href": urls.href(page, urls.company_page(t))}
-                    for t in rec.tickers
-                ],
-            )
-            for rec in issue.recommendations
-        ]
-        out.block(fragment("recommendations.html", segments=segments), searchable=True)
+        out.block(recommendations(issue, registry, page), searchable=True)
     if issue.risks:
         out.add("## 风险提示 {#risks}", "")
         out.block(fragment("risks.html", risks=issue.risks), searchable=True)
@@ -91,6 +80,22 @@ def issue_page(
         out.block(fragment("revisions.html", revisions=issue.revisions), searchable=True)
     out.block(_footer(issue, older, newer), searchable=True)
     return out.page()
+
+
+def recommendations(issue: Issue, registry: Registry, page: str) -> Markup:
+    """An issue's 建议关注 by segment, names linked from `page` (the issue's, or the home page)."""
+    companies = registry.by_ticker
+    segments = [
+        (
+            rec.segment,
+            [
+                {"name": companies[t].name, "ticker": t, "href": urls.href(page, urls.company_page(t))}
+                for t in rec.tickers
+            ],
+        )
+        for rec in issue.recommendations
+    ]
+    return fragment("recommendations.html", segments=segments)
 
 
 def week_changes(changes: week.WeekChanges, registry: Registry, page: str) -> Markup:
@@ -117,6 +122,7 @@ def week_changes(changes: week.WeekChanges, registry: Registry, page: str) -> Ma
     return fragment(
         "week_changes.html",
         previous=(previous.slug, urls.href(page, urls.issue_page(previous))) if previous else None,
+        tables_compared=changes.tables_compared,
         rises=moves(changes.rises),
         falls=moves(changes.falls),
         joined=named(changes.joined),

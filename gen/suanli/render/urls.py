@@ -101,6 +101,12 @@ def absolute(site_url: str, target: str) -> str:
 # --- files -----------------------------------------------------------------------------------
 
 
+def company_feed_guid(issue_url: str, company: Company) -> str:
+    """A company feed entry's id: its issue's page and the company, so the entries one issue makes in two
+    companies' feeds stay distinct."""
+    return f"{issue_url}#{company.slug}"
+
+
 def exhibit_csv(number: int) -> str:
     """An exhibit's chart data, beside its issue page."""
     return f"exhibit-{number}.csv"

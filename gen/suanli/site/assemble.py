@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from suanli.contract import CHART_EXHIBITS, Dataset
+from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.render import company_pages, dashboard, downloads, sector_pages, urls
 from suanli.render import exhibit_csv as exhibits
@@ -37,10 +38,11 @@ class Rendered:
 def render(dataset: Dataset, site_url: str, memo: dict | None = None) -> Rendered:
     """Every page and data file. `memo` (a preview process's, site/kept.py) keeps issue pages, exhibit
     CSVs, company pages and their CSVs from one build to the next, each keyed by exactly what it reads: an
-    issue page its Issue (the same object only while its folder and companies.yaml are unchanged:
-    load/dataset.py's memo; kept alive by the entry, so its id is not reused), the neighbours' slugs and
-    titles, the registry or the series; a company page its company and the slugs, titles and stock rows of
-    the issues it lists; each the site URL. Entries this build did not use are dropped."""
+    issue page its Issue and the previous Issue (its 本周变化; each the same object only while its folder
+    and companies.yaml are unchanged: load/dataset.py's memo; kept alive by the entry, so its id is not
+    reused), the neighbours' slugs and titles, the registry or the series; a company page its company
+    and the slugs, titles and stock rows of the issues it lists; each the site URL. Entries this build did
+    not use are dropped."""
     try:
         return _render(dataset, site_url, memo)
     finally:
@@ -80,12 +82,11 @@ def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
     out.pages[urls.DOWNLOADS] = downloads.downloads_page(dataset)
     out.files[urls.DOWNLOAD_STOCKS] = downloads.stocks_csv(dataset)
     out.files[urls.DOWNLOAD_RECOMMENDATIONS] = downloads.recommendations_csv(dataset)
-    out.files[urls.DOWNLOAD_INDEX] = downloads.index_json(dataset, site_url)
 
     for position, issue in enumerate(dataset.issues):
         page = urls.issue_page(issue)
         older, newer = pages.neighbours_at(dataset.issues, position)
-        previous = dataset.issues[position - 1] if position else None
+        previous = week.previous_issue(dataset.issues, position)
         out.pages[page] = memoized(
             ("page", id(issue), id(previous), older, newer, registry_key, site_url),
             (issue, previous),
@@ -100,6 +101,7 @@ def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
                     partial(pages.exhibit_csv, issue, exhibit, registry, series),
                 )
     records = company_pages.company_records(dataset)
+    out.files[urls.DOWNLOAD_INDEX] = downloads.index_json(dataset, records, site_url)
     out.pages[urls.COMPANY_INDEX] = company_pages.company_index_page(records, dataset.registry.sectors)
     for record in records:
         page = urls.company_page(record.company)
