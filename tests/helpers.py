@@ -262,6 +262,37 @@ class serving:
         self.server.server_close()
 
 
+@contextlib.contextmanager
+def served_build(data: Path, site: Path):
+    """`data` built into `site` for a fresh local origin and served there for a `with` block; yields the origin."""
+    origin = built_for_browser(data, site)
+    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+        yield origin
+
+
+def first_search_result_is(page, origin: str, query: str, target: str) -> None:
+    """Type `query` into Material's search box and wait until its first result is the page `target`
+    (a path from the origin), not a section of it; fail with the first results otherwise."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = "input.md-search__input"
+    page.click(box)
+    page.fill(box, query)
+    page.press(box, "End")  # typing Chinese via fill alone may not trigger Material's search
+    try:
+        page.wait_for_function(
+            """target => { const a = document.querySelector('.md-search-result__item a');
+                           if (!a) return false;
+                           const url = new URL(a.href);  // Material adds ?h=<query> for highlighting
+                           return url.origin + url.pathname === target && !url.hash; }""",
+            arg=origin + target,
+            timeout=10000,
+        )
+    except PlaywrightTimeout:
+        first = page.eval_on_selector_all(".md-search-result__item a", "as => as.slice(0, 3).map(a => a.href)")
+        raise AssertionError(f"search {query!r}: first results {first}, expected {origin + target}") from None
+
+
 def built_for_browser(data: Path, site: Path) -> str:
     """Build `data` for a fresh local origin (instant navigation needs site_url to match); returns the origin."""
     origin = f"http://127.0.0.1:{free_port()}/"

@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import playwright_api, watched_page
+from conftest import watched_page
 
-from helpers import REVEAL_CHARTS, built_for_browser, serving
+from helpers import REVEAL_CHARTS, first_search_result_is, served_build
 
 MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[class^='mark-'] > text"
 
@@ -18,8 +18,7 @@ MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[cla
 def served(demo_data, tmp_path_factory):
     """The demo site built for, and served at, one local origin."""
     site = tmp_path_factory.mktemp("browser") / "site"
-    origin = built_for_browser(demo_data, site)
-    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+    with served_build(demo_data, site) as origin:
         yield origin, site
 
 
@@ -144,23 +143,8 @@ SEARCHES = {
 def test_search_finds_the_company_page_first(page, served):
     origin, _ = served
     page.goto(origin)
-    box = "input.md-search__input"
     for query, target in SEARCHES.items():
-        page.click(box)
-        page.fill(box, query)
-        page.press(box, "End")  # typing Chinese via fill alone may not trigger Material's search
-        try:
-            page.wait_for_function(
-                """target => { const a = document.querySelector('.md-search-result__item a');
-                               if (!a) return false;
-                               const url = new URL(a.href);  // Material adds ?h=<query> for highlighting
-                               return url.origin + url.pathname === target && !url.hash; }""",
-                arg=origin + target,
-                timeout=10000,
-            )
-        except playwright_api.TimeoutError:
-            first = page.eval_on_selector_all(".md-search-result__item a", "as => as.slice(0, 3).map(a => a.href)")
-            pytest.fail(f"search {query!r}: first results {first}, expected {origin + target}")
+        first_search_result_is(page, origin, query, target)
     assert page.problems == []
 
 
@@ -280,8 +264,11 @@ def test_each_kind_of_page_draws_after_instant_navigation(page, served, name):
     if via[0]:
         page.click(f"a.md-nav__link[href$='/{via[0]}']")
         page.wait_for_url(origin + via[0])
+    page.evaluate("document.querySelector('article').dataset.left = 'true'")
     page.click(via[1])
     page.wait_for_url(origin + PAGES[name])
+    # the URL changes before the new page's content is in: wait for the article to be swapped
+    page.wait_for_function("() => document.querySelector('article') && !document.querySelector('article[data-left]')")
     if name in CHARTS_ON:
         assert all(c > 10 for c in wait_for_charts(page))
     assert page.evaluate("window.__sameDocument") is True

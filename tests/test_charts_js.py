@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from conftest import watched_page
 
-from helpers import REVEAL_CHARTS, built_for_browser, follow, minimal_data, serving
+from helpers import REVEAL_CHARTS, follow, minimal_data, served_build
 
 ISSUE = "issues/2024-12-11/"
 COMPANY = "companies/nvda-o/"
@@ -21,9 +21,7 @@ FAILED = "图表加载失败"
 def served(tmp_path_factory):
     """The minimal data folder (an issue with two charts, company pages with two) built and served."""
     root = tmp_path_factory.mktemp("charts-js")
-    site = root / "site"
-    origin = built_for_browser(minimal_data(root / "data"), site)
-    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+    with served_build(minimal_data(root / "data"), root / "site") as origin:
         yield origin
 
 

@@ -19,7 +19,6 @@ from helpers import (
     HOSTILE,
     REPO,
     REVEAL_CHARTS,
-    built_for_browser,
     edit,
     fetch,
     follow,
@@ -27,7 +26,7 @@ from helpers import (
     hostile_data,
     minimal_data,
     preview,
-    serving,
+    served_build,
     wait_for,
 )
 from suanli.render import csp
@@ -154,8 +153,7 @@ def hostile_site(tmp_path_factory):
     """The hostile data folder built for, and served at, one local origin."""
     root = tmp_path_factory.mktemp("csp")
     site = root / "site"
-    origin = built_for_browser(hostile_data(root / "data"), site)
-    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+    with served_build(hostile_data(root / "data"), site) as origin:
         yield origin, site
 
 

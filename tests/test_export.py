@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import watched_page
 
-from helpers import REAL_DATA, REVEAL_CHARTS, built_for_browser, follow, serving
+from helpers import REAL_DATA, REVEAL_CHARTS, follow, served_build
 
 ISSUE = "issues/2024-12-11/"
 COMPANY = "companies/nvda-o/"
@@ -27,8 +27,7 @@ PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 def served(tmp_path_factory):
     """The frozen real issue, built once and served at its own origin."""
     site = tmp_path_factory.mktemp("export") / "site"
-    origin = built_for_browser(REAL_DATA, site)
-    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+    with served_build(REAL_DATA, site) as origin:
         yield origin
 
 

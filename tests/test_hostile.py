@@ -11,15 +11,22 @@ from bs4 import BeautifulSoup
 from conftest import watched_page
 from test_markup import browser_scheme, unsafe_targets
 
-from helpers import HOSTILE, PAYLOADS, REVEAL_CHARTS, SAFE_URLS, SCRIPT_URLS, built_for_browser, hostile_data, serving
+from helpers import (
+    HOSTILE,
+    PAYLOADS,
+    REVEAL_CHARTS,
+    SAFE_URLS,
+    SCRIPT_URLS,
+    hostile_data,
+    served_build,
+)
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     site = root / "site"
-    origin = built_for_browser(hostile_data(root / "data"), site)
-    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+    with served_build(hostile_data(root / "data"), site) as origin:
         yield origin, site
 
 

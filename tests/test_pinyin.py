@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import playwright_api, watched_page
+from conftest import watched_page
 
-from helpers import REAL_DATA, built_for_browser, edit, minimal_data, serving
+from helpers import REAL_DATA, edit, first_search_result_is, minimal_data, served_build
 from suanli.contract import Company
 from suanli.derive.pinyin import READINGS_CAP, _choices, company_forms, label_forms
 from suanli.errors import DataErrors
@@ -174,8 +174,7 @@ def test_a_right_pinyin_loads(data):
 def served_real(tmp_path_factory):
     """The frozen real issue built for, and served at, one local origin."""
     site = tmp_path_factory.mktemp("pinyin") / "site"
-    origin = built_for_browser(REAL_DATA, site)
-    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
+    with served_build(REAL_DATA, site) as origin:
         yield origin, site
 
 
@@ -211,23 +210,8 @@ def test_site_search_finds_the_company_page_first_by_pinyin(browser, served_real
         pinyin = page.locator(".suanli-pinyin")
         assert pinyin.count() == 1 and pinyin.is_hidden()  # not seen
         assert "cdkj" not in page.locator("article").aria_snapshot()  # not read
-        box = "input.md-search__input"
         for query, target in SEARCHES.items():
-            page.click(box)
-            page.fill(box, query)
-            page.press(box, "End")  # typing Chinese via fill alone may not trigger Material's search
-            try:
-                page.wait_for_function(
-                    """target => { const a = document.querySelector('.md-search-result__item a');
-                                   if (!a) return false;
-                                   const url = new URL(a.href);  // Material adds ?h=<query> for highlighting
-                                   return url.origin + url.pathname === target && !url.hash; }""",
-                    arg=origin + target,
-                    timeout=10000,
-                )
-            except playwright_api.TimeoutError:
-                first = page.eval_on_selector_all(".md-search-result__item a", "as => as.slice(0, 3).map(a => a.href)")
-                pytest.fail(f"search {query!r}: first results {first}, expected {origin + target}")
+            first_search_result_is(page, origin, query, target)
         page.goto(f"{origin}companies/")
         page.wait_for_selector(".suanli-filter:not([hidden])")
         text = page.locator(".suanli-filter-text")

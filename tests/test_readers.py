@@ -14,24 +14,18 @@ import pytest
 import yaml
 from conftest import watched_page
 
-from helpers import REAL_DATA, REPO, REVEAL_CHARTS, built_for_browser, serving
+from helpers import REAL_DATA, REPO, REVEAL_CHARTS, served_build
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 AXE = REPO / "tests/js/node_modules/axe-core/axe.min.js"
 REAL_ISSUE = "2024-12-11"
 
 
-def port_of(origin: str) -> int:
-    return int(origin.rsplit(":", 1)[1].rstrip("/"))
-
-
 @pytest.fixture(scope="module")
 def sites(demo_data, tmp_path_factory):
     """The demo site and the frozen real issue, each built for and served at its own origin."""
     root = tmp_path_factory.mktemp("readers")
-    demo = built_for_browser(demo_data, root / "demo")
-    real = built_for_browser(REAL_DATA, root / "real")
-    with serving(root / "demo", port_of(demo)), serving(root / "real", port_of(real)):
+    with served_build(demo_data, root / "demo") as demo, served_build(REAL_DATA, root / "real") as real:
         yield SimpleNamespace(demo=demo, real=real, demo_site=root / "demo")
 
 
