@@ -9,15 +9,15 @@ A polyphonic character is read every way pypinyin knows (heteronym=True): 长电
 and changdiankeji, zdkj and cdkj. Every combination of the readings counts, up to READINGS_CAP of them
 per label, taken in this order: each character's most common reading, then the other combinations by
 how far they depart from it, the sum of the ranks of the readings they use (one character read its
-second way comes before two characters read theirs). pypinyin's phrase dictionary, which would put a
-phrase's reading first (银行 as yinhang), is not loaded (_pypinyin): every reading is indexed anyway. A company's `pinyin` (companies.yaml) adds its reading of the name on top.
+second way comes before two characters read theirs). Each character is read alone: pypinyin's phrase
+dictionary, which would put a phrase's reading first (银行 as yinhang), is not loaded (_pypinyin), as
+every reading is indexed anyway. A company's `pinyin` (companies.yaml) adds its reading of the name on top.
 """
 
 from __future__ import annotations
 
 import heapq
 import os
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from types import ModuleType
@@ -36,9 +36,6 @@ def _pypinyin() -> ModuleType:
     import pypinyin
 
     return pypinyin
-
-
-HAN_RUN = re.compile(HAN_CHARACTER.pattern + "+")
 
 
 def company_forms(company: Company) -> tuple[str, ...]:
@@ -64,13 +61,11 @@ Segment = tuple[tuple[str, ...], bool]  # (readings, or the literal alone; is it
 
 
 def _segments(label: str) -> list[Segment]:
-    whole = _label_readings(label)
     segments: list[Segment] = []
     for char in label:
         if HAN_CHARACTER.fullmatch(char):
-            readings = (*whole.pop(0), *_char_readings(char))
-            if readings:  # a character pypinyin cannot read adds nothing
-                segments.append((tuple(dict.fromkeys(readings)), False))
+            if readings := _char_readings(char):  # a character pypinyin cannot read adds nothing
+                segments.append((readings, False))
         elif char.isalnum():
             segments.append(((char.lower(),), True))
     return segments
@@ -113,27 +108,12 @@ def _choices(counts: list[int], cap: int) -> Iterator[tuple[int, ...]]:
                     heapq.heappush(heap, (cost + 1, following))
 
 
-def _label_readings(label: str) -> list[tuple[str, ...]]:
-    """pypinyin's readings of each Chinese character of the label, read run by run (with a phrase
-    dictionary, were one loaded) (one tuple per character; all empty for a run it cannot read whole)."""
-    pypinyin = _pypinyin()
-
-    out: list[tuple[str, ...]] = []
-    for run in HAN_RUN.findall(label):
-        read = pypinyin.pinyin(run, style=pypinyin.Style.NORMAL, heteronym=True, errors="ignore")
-        if len(read) == len(run):
-            out += [tuple(r for r in readings if _is_syllable(r)) for readings in read]
-        else:  # the phrase reading does not line up with the characters: read them one by one instead
-            out += [() for _ in run]
-    return out
-
-
 @lru_cache(maxsize=4096)
 def _char_readings(char: str) -> tuple[str, ...]:
     pypinyin = _pypinyin()
 
     read = pypinyin.pinyin(char, style=pypinyin.Style.NORMAL, heteronym=True, errors="ignore")
-    return tuple(r for readings in read for r in readings if _is_syllable(r))
+    return tuple(dict.fromkeys(r for readings in read for r in readings if _is_syllable(r)))
 
 
 def _is_syllable(reading: str) -> bool:

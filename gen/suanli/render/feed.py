@@ -14,7 +14,7 @@ from markupsafe import Markup
 from suanli.contract import CURRENCY_UNITS, Dataset, Issue, Registry
 from suanli.derive import changes as week
 from suanli.render import urls
-from suanli.render.company_pages import CompanyRecord
+from suanli.render.company_pages import CompanyRecord, has_feed
 from suanli.render.formats import fmt_signed_pct
 from suanli.render.html import fragment
 from suanli.render.markup import author_markdown
@@ -112,22 +112,28 @@ def feed_xml(dataset: Dataset, site_url: str) -> str:
     return _xml(rss)
 
 
+def company_feed_issues(record: CompanyRecord) -> list[Issue]:
+    """The issues a company's feed has entries for: those that list, recommend or name it, newest first,
+    the newest FEED_ITEMS."""
+    touched = {i.date: i for i in [*(a.issue for a in record.history), *(i for i, _ in record.recommended)]}
+    touched.update((i.date, i) for i in record.mentioned)
+    return [touched[date] for date in sorted(touched, reverse=True)[:FEED_ITEMS]]
+
+
 def company_feed_xml(record: CompanyRecord, site_url: str) -> str | None:
     """A company's feed: one entry per issue that lists, recommends or names it, newest first (the
     newest FEED_ITEMS); None for a company no issue has touched. Its link is the issue's page; its guid
     the issue and the company, so one issue's entries in two companies' feeds stay distinct."""
+    if not has_feed(record):
+        return None
     company = record.company
     rows = {a.issue.date: a.row for a in record.history}
     segments: dict[dt.date, list[str]] = {}
     for issue, segment in record.recommended:
         segments.setdefault(issue.date, []).append(segment)
     mentioned = {issue.date for issue in record.mentioned}
-    issues = {
-        i.date: i for i in [*(a.issue for a in record.history), *(i for i, _ in record.recommended), *record.mentioned]
-    }
-    if not issues:
-        return None
-    newest = sorted(issues, reverse=True)[:FEED_ITEMS]
+    issues = {i.date: i for i in company_feed_issues(record)}
+    newest = list(issues)
     label = f"{company.name}（{company.ticker}）"
     page = urls.company_page(company)
     rss, channel = _channel(

@@ -23,7 +23,7 @@ from suanli.render import company_pages, dashboard, downloads, sector_pages, url
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import formats as tables
 from suanli.render import issue_pages as pages
-from suanli.render.feed import company_feed_xml, feed_xml
+from suanli.render.feed import company_feed_issues, company_feed_xml, feed_xml
 from suanli.render.html import Page
 
 
@@ -116,8 +116,14 @@ def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
         out.pages[page] = memoized(
             ("company", *lists, site_url) if memo is not None else (), None, partial(company_pages.company_page, record)
         )
-        if feed := company_feed_xml(record, site_url):
-            out.files[urls.beside(page, urls.COMPANY_FEED)] = feed
+        if company_pages.has_feed(record):
+            # what its feed reads beyond the page: each entry's issue title and corrections
+            entries = tuple((i.slug, i.title, i.revisions) for i in company_feed_issues(record))
+            out.files[urls.beside(page, urls.COMPANY_FEED)] = memoized(
+                ("company-feed", *lists, entries, site_url) if memo is not None else (),
+                None,
+                partial(company_feed_xml, record, site_url),
+            )
         if record.history:
             out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
                 ("company-csv", repr(record.company), history, site_url) if memo is not None else (),
