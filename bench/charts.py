@@ -8,7 +8,6 @@ compiling Vega-Lite in the browser. Not a test: prints figures for bench/README.
 
 from __future__ import annotations
 
-import gzip
 import statistics
 import sys
 import tempfile
@@ -17,16 +16,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "gen"))
+sys.path.insert(0, str(REPO / "tests"))  # tests/frames.py: the chart data as frames; tests/support.py
 
+from frames import exhibit_frame  # noqa: E402
 from suanli.authoring.demo import write_demo  # noqa: E402
 from suanli.load.dataset import load_dataset  # noqa: E402
 from suanli.render import charts  # noqa: E402
 from suanli.render import formats as tables  # noqa: E402
-from suanli.render import issue_pages as pages  # noqa: E402
-
-
-def gz(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 9))
+from support import gzipped_size  # noqa: E402
 
 
 def per_call(fn, repeat: int = 20) -> float:
@@ -40,15 +37,15 @@ def per_call(fn, repeat: int = 20) -> float:
 
 def main() -> None:
     vega = REPO / "docs/assets/vendor/vega.min.js"
-    print(f"vega.min.js (vendored): {vega.stat().st_size / 1024:.0f} KB raw, {gz(vega) / 1024:.0f} KB gzip")
+    print(f"vega.min.js (vendored): {vega.stat().st_size / 1024:.0f} KB raw, {gzipped_size(vega) / 1024:.0f} KB gzip")
     extra = [Path(p) for p in sys.argv[1:]]
     if extra:
-        total = gz(vega) + sum(gz(p) for p in extra)
+        total = gzipped_size(vega) + sum(gzipped_size(p) for p in extra)
         for p in extra:
-            print(f"{p.name}: {p.stat().st_size / 1024:.0f} KB raw, {gz(p) / 1024:.0f} KB gzip")
+            print(f"{p.name}: {p.stat().st_size / 1024:.0f} KB raw, {gzipped_size(p) / 1024:.0f} KB gzip")
         print(
             f"runtime if Vega-Lite compiled in the browser: {total / 1024:.0f} KB gzip "
-            f"(+{(total - gz(vega)) / 1024:.0f} KB per cold reader)"
+            f"(+{(total - gzipped_size(vega)) / 1024:.0f} KB per cold reader)"
         )
     with tempfile.TemporaryDirectory() as tmp:
         write_demo(Path(tmp) / "d", weeks=52)
@@ -66,7 +63,7 @@ def main() -> None:
     for exhibit in issue.exhibits:
         if exhibit.kind not in charts.KINDS:
             continue
-        frame = pages.exhibit_frame(issue, exhibit, dataset)
+        frame = exhibit_frame(issue, exhibit, dataset)
         iso = frame.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
         altair_ms = per_call(lambda kind=exhibit.kind, iso=iso: charts.CHARTS[kind](iso).to_dict())
         csv_ms = per_call(lambda frame=frame: tables.chart_csv(frame))

@@ -31,9 +31,7 @@ import argparse
 import filecmp
 import json
 import os
-import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -44,15 +42,12 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))  # bench/ is not a package
+sys.path.insert(0, str(REPO / "tests"))  # tests/support.py: the snapshot, `suanli serve` save by save
 
-from preview import free_port, machine, port_is_free, rss_mb, tree, wait_for_reloads  # noqa: E402
+from support import SOURCES, Preview, machine, retitled, snapshot  # noqa: E402
 
 SITE_URL = "http://127.0.0.1:8000/"
 SOURCE_DATE_EPOCH = "1733875200"
-SOURCES = ("mkdocs.yml", "docs", "gen", "overrides")  # always, if the version has them
-NOT_SOURCES = {"data", "tests", "bench", "site", ".cache", ".github", ".ci", ".git", ".venv"}
-RELOADED = "Reloading browsers"
 # Issue #10's acceptance, and the peak memory target it keeps (issue 6; bench/README.md)
 TARGET_CLEAN_RATIO = 0.45
 TARGET_SAVE_RATIO = 0.3
@@ -80,41 +75,6 @@ class Version:
 
 def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=REPO, check=True, capture_output=True, text=True).stdout.strip()
-
-
-def named_paths(config: str) -> set[str]:
-    """Top-level folders and files that an mkdocs.yml names: docs_dir, custom_dir, hooks, gen-files
-    scripts, watch (a version whose build needs, say, a templates folder beside gen/ names it there)."""
-    found = set(re.findall(r"^\s*(?:docs_dir|custom_dir):\s*([^\s#]+)", config, re.MULTILINE))
-    for block in re.finditer(r"^([ ]*)(?:hooks|watch|scripts):[ ]*\n((?:\1[ ]*- [^\n]+\n)+)", config, re.MULTILINE):
-        found |= set(re.findall(r"- ([^\s#]+)", block.group(2)))
-    return {Path(p).parts[0] for p in found if p and not Path(p).is_absolute()}
-
-
-def snapshot(rev: str | None, dest: Path) -> Path:
-    """The sources a build needs, from revision `rev` (None: the working tree, as it is now)."""
-    dest.mkdir(parents=True)
-    if rev is None:
-        present = {p.name for p in REPO.iterdir()}
-        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    else:
-        present = set(git("ls-tree", "--name-only", rev).splitlines())
-        config = git("show", f"{rev}:mkdocs.yml")
-    names = sorted(((set(SOURCES) | named_paths(config)) - NOT_SOURCES) & present)
-    if rev is None:
-        for name in names:
-            if (REPO / name).is_dir():
-                ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-                shutil.copytree(REPO / name, dest / name, ignore=ignore)
-            else:
-                shutil.copy2(REPO / name, dest / name)
-    else:
-        archive = subprocess.run(["git", "archive", rev, *names], cwd=REPO, check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    (dest / "data").mkdir(exist_ok=True)  # earlier mkdocs.yml files name data/ under watch:
-    # compiled now, so no build pays for it and `serve` never sees __pycache__ appear under a watched gen/
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest / "gen")], check=True)
-    return dest
 
 
 def describe(rev: str | None) -> str:
@@ -173,87 +133,34 @@ def compare_sites(before: Path, after: Path) -> dict:
     }
 
 
-def kill_all(server: subprocess.Popen, known: list[int]) -> None:
-    """The server, its descendants, and what it left (its own process group: it runs in a new session)."""
-    for pid in set(tree(server.pid)[1:]) | set(known[1:]):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    try:
-        os.killpg(server.pid, signal.SIGKILL)
-    except OSError:
-        pass
-    if server.poll() is None:
-        server.kill()
-    server.wait()
-
-
 def preview(version: Version, archive: Path, work: Path, saves: int) -> dict:
     """`suanli serve` on a copy of the archive: first build, then `saves` saves of the latest issue.yaml."""
     data = work / f"preview-{version.key}-data"
     shutil.copytree(archive, data)
     issue_yaml = max((data / "issues").iterdir()) / "issue.yaml"
     original = issue_yaml.read_text(encoding="utf-8")
-    title = re.search(r"^title: (.*)$", original, re.MULTILINE).group(1)
-    port = free_port()
-    log = work / f"serve-{version.key}.log"
     env = version.env(SUANLI_DATA=str(data), SUANLI_CACHE=str(work / f"preview-{version.key}-cache"))
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "suanli.cli", "serve", "--port", str(port)],
-            cwd=version.root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    processes: list[int] = []
     rows = []
-    try:
-        started = time.monotonic()
-        while "Serving on" not in log.read_text(encoding="utf-8", errors="replace"):
-            if server.poll() is not None or time.monotonic() - started > 900:
-                raise SystemExit(f"serve did not start:\n{log.read_text(encoding='utf-8')[-3000:]}")
-            time.sleep(0.1)
-        first_build = time.monotonic() - started
+    with Preview(version.root, env, work / f"serve-{version.key}.log") as server:
         time.sleep(1)  # the watcher starts after the first build
         for number in range(1, saves + 1):
-            reloads = log.read_text(encoding="utf-8", errors="replace").count(RELOADED)
             # what an author's save looks like to the watcher: the file rewritten, with a changed title
-            issue_yaml.write_text(
-                original.replace(f"title: {title}", f"title: {title}（第{number}稿）", 1), encoding="utf-8"
-            )
-            saved = time.monotonic()
-            reloaded = wait_for_reloads(log, reloads + 1, 900)
+            reload_s = server.save(issue_yaml, retitled(original, number))
             time.sleep(1)  # let the server settle (and any second reload for the same save happen) before the next
-            rows.append(
-                {"save": number, "reload_s": round(reloaded - saved, 2), "rss_mb": round(rss_mb(tree(server.pid)), 1)}
-            )
+            rows.append({"save": number, "reload_s": round(reload_s, 2), "rss_mb": round(server.rss_mb(), 1)})
             print(
                 f"    {version.key} save {number}: reload {rows[-1]['reload_s']:.2f} s, {rows[-1]['rss_mb']:.0f} MB",
                 flush=True,
             )
-        processes = tree(server.pid)
-        stop_begun = time.monotonic()
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        stopped_s = time.monotonic() - stop_begun
-        left = [pid for pid in processes if Path(f"/proc/{pid}").exists()]
-        freed = port_is_free(port)
-    finally:
-        kill_all(server, processes)
+        stopped = server.stop()
     return {
-        "first_build_s": round(first_build, 2),
-        "processes": len(processes),
+        "first_build_s": round(server.first_build_s, 2),
+        "processes": stopped["processes"],
         "median_reload_s": statistics.median(r["reload_s"] for r in rows) if rows else None,
         "rss_max_mb": max((r["rss_mb"] for r in rows), default=None),
-        "sigterm_exit_s": round(stopped_s, 2),
-        "processes_left_after_sigterm": len(left),
-        "port_freed_by_sigterm": freed,
+        "sigterm_exit_s": round(stopped["exit_s"], 2),
+        "processes_left_after_sigterm": stopped["left"],
+        "port_freed_by_sigterm": stopped["port_freed"],
         "rows": rows,
     }
 
@@ -426,12 +333,12 @@ def main() -> None:
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="suanli-compare-src-") as temp:
         sources = Path(temp)
-        current = snapshot(None, sources / "worktree")  # the working tree as it is now: demo archives, and --after
+        current = snapshot(sources / "worktree")  # the working tree as it is now: demo archives, and --after
         after_rev = None if args.after == "worktree" else args.after
         versions = [
-            Version("before", describe(args.before), snapshot(args.before, sources / "before")),
+            Version("before", describe(args.before), snapshot(sources / "before", args.before)),
             Version(
-                "after", describe(after_rev), current if after_rev is None else snapshot(after_rev, sources / "after")
+                "after", describe(after_rev), current if after_rev is None else snapshot(sources / "after", after_rev)
             ),
         ]
         print(f"Machine: {machine()}\nbefore: {versions[0].label}\nafter: {versions[1].label}", flush=True)

@@ -21,14 +21,18 @@ import argparse
 import contextlib
 import email.utils
 import functools
-import gzip
 import mimetypes
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # tests/support.py: the gzip level
+
+from support import gzipped  # noqa: E402
 
 DEFAULT_PORT = 8765
 CACHE_CONTROL = "max-age=600"  # what GitHub Pages sends for every file
@@ -81,7 +85,7 @@ def accepts_gzip(header: str | None) -> bool:
 def compressed(path: Path, mtime_ns: int) -> bytes:
     """The gzip of a file, kept while the file is unchanged (mtime in the key): repeated Lighthouse runs
     fetch the same files, and compressing them each time would add server time to what is measured."""
-    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+    return gzipped(path.read_bytes())
 
 
 class PagesHandler(SimpleHTTPRequestHandler):

@@ -44,9 +44,11 @@ from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent / "tests"))  # tests/support.py: the /proc walk
 
 from gzip_server import DEFAULT_PORT, start  # noqa: E402
-from preview import machine, tree  # noqa: E402
+
+from support import alive, machine, process_tree  # noqa: E402
 
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
@@ -174,18 +176,10 @@ def adopt_orphans() -> None:
         pass
 
 
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
 def stop_descendants(grace_s: float = 5.0) -> None:
     """Stop every process this one started, directly or not (node, Chromium and its helpers): SIGTERM,
     then SIGKILL for whatever is still running after `grace_s`, then reap them so no zombie is left."""
-    pids = tree(os.getpid())[1:]
+    pids = process_tree(os.getpid())[1:]
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in pids:
             if alive(pid):

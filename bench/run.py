@@ -18,7 +18,6 @@ best of `--repeat` runs is reported, to keep other load on the machine out of th
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import re
 import shutil
@@ -30,14 +29,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "gen"))
-sys.path.insert(0, str(REPO / "bench"))
-
-from preview import machine  # noqa: E402
+sys.path.insert(0, str(REPO / "tests"))  # tests/support.py: machine(), and one gzip level for every weight
 
 from suanli.authoring.demo import write_demo  # noqa: E402
 from suanli.load.dataset import load_dataset  # noqa: E402
 from suanli.render import downloads  # noqa: E402
-from suanli.render import exhibit_csv as exhibits  # noqa: E402
 from suanli.render import formats as tables  # noqa: E402
 from suanli.render import issue_pages as pages  # noqa: E402
 from suanli.render.company_pages import company_records  # noqa: E402
@@ -45,6 +41,7 @@ from suanli.render.feed import company_feed_xml  # noqa: E402
 from suanli.render.html import PLACEHOLDER, Page  # noqa: E402
 from suanli.render.jieba_words import jieba_user_dictionary  # noqa: E402
 from suanli.site import assemble as site  # noqa: E402
+from support import gzipped_size, machine  # noqa: E402
 
 SITE_URL = "http://127.0.0.1:8000/"
 # Runs one build in a fresh interpreter and prints its wall time and the peak memory of the build process.
@@ -69,19 +66,19 @@ def measure(command: list[str], env: dict, log: Path) -> tuple[float, float]:
 
 
 def build_command(config: Path, site_dir: Path) -> list[str]:
-    # INFO level (no -q): the hook logs the generator's time (a few lines)
+    # INFO level (no -q): the plugin logs the generator's time (a few lines)
     return [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)]
 
 
 def baseline_config(work: Path, docs: Path, synthetic: bool, jieba_dict: Path) -> Path:
-    """mkdocs.yml without the generator: no gen-files, no hook; docs_dir and jieba dictionary given."""
+    """mkdocs.yml without the generator: no gen-files, no suanli plugin; docs_dir and jieba dictionary given."""
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     replaced = re.sub(r"\n  - gen-files:\n      scripts:\n        - gen/write_pages.py\n", "\n", text)
-    replaced = re.sub(r"\nhooks:\n  - gen/hooks.py\n", "\n", replaced)
+    replaced = re.sub(r"\n(  #[^\n]*\n)*  - suanli:\n(      [^\n]*\n)+", "\n", replaced)
     replaced = replaced.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     replaced = re.sub(r"\nwatch:\n(  - \w+\n)+", "\n", replaced)  # preview only; paths are relative to the repo
     replaced = replaced.replace("      lang: zh\n", f"      lang: zh\n      jieba_dict_user: {jieba_dict}\n", 1)
-    assert "gen-files" not in replaced and "hooks:" not in replaced and "watch:" not in replaced
+    assert "gen-files" not in replaced and "suanli:" not in replaced and "watch:" not in replaced
     assert str(jieba_dict) in replaced
     replaced += f"\ndocs_dir: {docs}\nextra:\n  synthetic: {'true' if synthetic else 'false'}\n"
     path = work / "baseline.yml"
@@ -107,7 +104,6 @@ def generator_profile(data: Path) -> dict[str, float]:
     originals = (pages.exhibit_csv, tables.rows_csv)
     pages.exhibit_csv, tables.rows_csv = timed(pages.exhibit_csv), timed(tables.rows_csv)
     try:
-        exhibits.prepared.cache_clear()
         start = time.perf_counter()
         dataset = load_dataset(data)
         loaded = time.perf_counter()
@@ -139,10 +135,6 @@ def inline_blocks(page: Page) -> str:
     return markdown
 
 
-def gz(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 6))
-
-
 def page_weights(site_dir: Path, issues: list[str]) -> dict[str, int]:
     """gzip bytes a reader downloads: the home page and a cold issue page, each with its CSS and scripts,
     chart templates and data, then the next issue page (HTML and chart data; shared files cached), and the
@@ -170,10 +162,10 @@ def page_weights(site_dir: Path, issues: list[str]) -> dict[str, int]:
     home = site_dir / "index.html"
     shared_home, data_home = assets(home)
     return {
-        "home": gz(home) + sum(gz(p) for p in shared_home | data_home),
-        "cold": gz(cold_page) + sum(gz(p) for p in shared | data),
-        "next": gz(next_page) + sum(gz(p) for p in (shared_next - shared) | data_next),
-        "search": gz(site_dir / "search/search_index.json"),
+        "home": gzipped_size(home) + sum(gzipped_size(p) for p in shared_home | data_home),
+        "cold": gzipped_size(cold_page) + sum(gzipped_size(p) for p in shared | data),
+        "next": gzipped_size(next_page) + sum(gzipped_size(p) for p in (shared_next - shared) | data_next),
+        "search": gzipped_size(site_dir / "search/search_index.json"),
         "site_mb": sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) / 1e6,
     }
 

@@ -7,40 +7,62 @@ import os
 import signal
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright_api
 
-from helpers import REAL_DATA, build
+from helpers import REAL_DATA, REPO, build, hostile_data, minimal_data, serving
 from suanli.authoring.demo import write_demo
+from support import free_port, marked_processes
 
 DEMO_WEEKS = 12
+# The session's builds: a fixed hash seed and a fixed sitemap date, so another build of the same data under
+# another seed compares byte for byte (test_integrity.py)
+BUILD_ENV = {"PYTHONHASHSEED": "1", "SOURCE_DATE_EPOCH": "1733875200"}
 
 # Every process this test run starts, and every process those start, inherits this variable; at the end
 # of the run any that is still alive is listed, killed, and fails the run (a test must stop what it starts).
 RUN_MARK = "SUANLI_TEST_RUN"
 
 
+# The checkout's generator cache: tests build with caches of their own, so a run leaves it as it was.
+CHECKOUT_CACHE = REPO / ".cache"
+
+
+def cache_state() -> dict[str, tuple[int, int]]:
+    """Every file under the checkout's .cache/ with its size and modification time."""
+    return {
+        path.relative_to(CHECKOUT_CACHE).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in CHECKOUT_CACHE.rglob("*")
+        if path.is_file()
+    }
+
+
 def pytest_configure(config):
     os.environ[RUN_MARK] = uuid.uuid4().hex
+    config.stash[CACHE_BEFORE] = cache_state()
+
+
+CACHE_BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
 
 
 def processes_of_this_run() -> dict[int, str]:
-    mark = f"{RUN_MARK}={os.environ[RUN_MARK]}".encode()
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if mark in (entry / "environ").read_bytes().split(b"\0"):
-                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
-    return found
+    return marked_processes(f"{RUN_MARK}={os.environ[RUN_MARK]}".encode(), os.getpid())
+
+
+def fail_the_run(session, lines: list[str]) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.write_line("\n".join(lines), red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if cache_state() != session.config.stash[CACHE_BEFORE]:
+        fail_the_run(session, [f"the tests changed {CHECKOUT_CACHE}: a build ran without a cache folder of its own"])
     if not Path("/proc/self/environ").exists():
         return  # not Linux: no way to look
     deadline = time.monotonic() + 5  # a process told to stop by the last test gets its five seconds
@@ -51,29 +73,20 @@ def pytest_sessionfinish(session, exitstatus):
     for pid in survivors:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     lines = [f"{len(survivors)} process(es) started by the tests were still running (now killed):"]
     lines += [f"  {pid}: {command}" for pid, command in sorted(survivors.items())]
-    if reporter:
-        reporter.write_line("\n".join(lines), red=True)
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    fail_the_run(session, lines)
 
 
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    """The frozen real 2024-12-11 issue (tests/fixtures/real), built."""
-    site = tmp_path_factory.mktemp("real") / "site"
-    result = build(REAL_DATA, site)
-    assert result.returncode == 0, result.stderr
-    return site
+@dataclass(frozen=True)
+class BuiltSite:
+    """A data set built for `origin` (its site_url: instant navigation needs them to match) and served there
+    until the test session ends. Tests only read it."""
 
-
-@pytest.fixture(scope="session")
-def real_build_log(tmp_path_factory) -> str:
-    site = tmp_path_factory.mktemp("real-log") / "site"
-    result = build(REAL_DATA, site)
-    assert result.returncode == 0, result.stderr
-    return result.stdout + result.stderr
+    data: Path
+    site: Path
+    origin: str
+    log: str  # the build's output (its INFO lines time the generator)
 
 
 @pytest.fixture(scope="session")
@@ -84,11 +97,51 @@ def demo_data(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_site(demo_data, tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("demo-site") / "site"
-    result = build(demo_data, site)
-    assert result.returncode == 0, result.stderr
-    return site
+def built_site(tmp_path_factory, demo_data) -> Iterator[Callable[[str], BuiltSite]]:
+    """The one fixture factory for built data sets: `built_site(name)` builds the data set `name` the first
+    time any test asks for it, serves it, and hands every later test the same build:
+
+    - "real": the frozen real 2024-12-11 issue (tests/fixtures/real);
+    - "demo": the demo archive of DEMO_WEEKS weeks (`demo_data`);
+    - "hostile": the minimal folder with every free-text field hostile (helpers.hostile_data);
+    - "minimal": the minimal folder (helpers.minimal_data: one issue, two charts)."""
+    folders: dict[str, Callable[[Path], Path]] = {
+        "real": lambda root: REAL_DATA,
+        "demo": lambda root: demo_data,
+        "hostile": lambda root: hostile_data(root / "data"),
+        "minimal": lambda root: minimal_data(root / "data"),
+    }
+    sites: dict[str, BuiltSite] = {}
+    with contextlib.ExitStack() as servers:
+
+        def site_of(name: str) -> BuiltSite:
+            if name not in sites:
+                root = tmp_path_factory.mktemp(f"built-{name}")
+                data, site, port = folders[name](root), root / "site", free_port()
+                origin = f"http://127.0.0.1:{port}/"
+                result = build(data, site, site_url=origin, env=BUILD_ENV)
+                assert result.returncode == 0, result.stderr
+                servers.enter_context(serving(site, port))
+                sites[name] = BuiltSite(data, site, origin, result.stdout + result.stderr)
+            return sites[name]
+
+        yield site_of
+
+
+@pytest.fixture(scope="session")
+def real_site(built_site) -> Path:
+    """The frozen real 2024-12-11 issue, built."""
+    return built_site("real").site
+
+
+@pytest.fixture(scope="session")
+def real_build_log(built_site) -> str:
+    return built_site("real").log
+
+
+@pytest.fixture(scope="session")
+def demo_site(built_site) -> Path:
+    return built_site("demo").site
 
 
 CHROMIUM = Path(os.environ.get("SUANLI_CHROMIUM") or "/usr/bin/chromium")  # GitHub's runners: google-chrome

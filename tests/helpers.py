@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -91,12 +90,24 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def build(
-    data: Path, site: Path, site_url: str = "http://127.0.0.1:8000/", env: dict[str, str] | None = None
+    data: Path,
+    site: Path,
+    site_url: str = "http://127.0.0.1:8000/",
+    env: dict[str, str] | None = None,
+    config: Path = REPO / "mkdocs.yml",
 ) -> subprocess.CompletedProcess:
-    """A real, strict MkDocs build of `data` into `site` (what the README's build does)."""
-    env = {**os.environ, "SUANLI_DATA": str(data), "SUANLI_SITE_URL": site_url, **(env or {})}
+    """A real, strict MkDocs build of `data` into `site` (what the README's build does), with a cache folder
+    of its own beside `site` (unless `env` names one): a test never reads or fills the checkout's .cache/."""
+    cache = site.with_name(site.name + ".cache")
+    env = {
+        **os.environ,
+        "SUANLI_DATA": str(data),
+        "SUANLI_SITE_URL": site_url,
+        "SUANLI_CACHE": str(cache),
+        **(env or {}),
+    }
     return subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
+        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -122,14 +133,25 @@ def git(repo: Path, *args: str) -> None:
 
 
 def suanli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "suanli.cli", *args],
-        cwd=cwd or REPO,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The `suanli` command run in this process (click's CliRunner) in `cwd`, with `env` added to the
+    environment; its exit code and output as a subprocess's would be, an uncaught exception's traceback
+    on stderr. (Where a real process is the point, tests start one: serve, signals, the entry point.)"""
+    import traceback
+
+    from click.testing import CliRunner
+
+    from suanli.cli import main
+
+    here = os.getcwd()
+    os.chdir(cwd or REPO)
+    try:
+        result = CliRunner().invoke(main, list(args), env=env, prog_name="suanli")
+    finally:
+        os.chdir(here)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["suanli", *args], result.exit_code, result.stdout, stderr)
 
 
 # Strings an author (or a pasted export) could bring: markup, script, quotes, backticks,
@@ -228,14 +250,6 @@ def hostile_data(root: Path) -> Path:
     return root
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class serving:
     """Serve a built site on localhost for a `with` block (a thread, no reload, quiet)."""
 
@@ -262,14 +276,6 @@ class serving:
         self.server.server_close()
 
 
-@contextlib.contextmanager
-def served_build(data: Path, site: Path):
-    """`data` built into `site` for a fresh local origin and served there for a `with` block; yields the origin."""
-    origin = built_for_browser(data, site)
-    with serving(site, int(origin.rsplit(":", 1)[1].rstrip("/"))):
-        yield origin
-
-
 def first_search_result_is(page, origin: str, query: str, target: str) -> None:
     """Type `query` into Material's search box and wait until its first result is the page `target`
     (a path from the origin), not a section of it; fail with the first results otherwise."""
@@ -291,14 +297,6 @@ def first_search_result_is(page, origin: str, query: str, target: str) -> None:
     except PlaywrightTimeout:
         first = page.eval_on_selector_all(".md-search-result__item a", "as => as.slice(0, 3).map(a => a.href)")
         raise AssertionError(f"search {query!r}: first results {first}, expected {origin + target}") from None
-
-
-def built_for_browser(data: Path, site: Path) -> str:
-    """Build `data` for a fresh local origin (instant navigation needs site_url to match); returns the origin."""
-    origin = f"http://127.0.0.1:{free_port()}/"
-    result = build(data, site, site_url=origin)
-    assert result.returncode == 0, result.stderr
-    return origin
 
 
 # charts.js loads Vega and draws a page's charts only once its first chart nears the viewport: a test
@@ -329,13 +327,15 @@ def wait_for(predicate, timeout: float = 90.0):
 def preview(
     data: Path, port: int, log: Path | None = None, env: dict | None = None, cwd: Path = REPO
 ) -> Iterator[subprocess.Popen]:
-    """`suanli serve` on `data` at `port` for a `with` block, its output in `log` (else discarded). The
-    block may stop it itself; whatever is left is stopped with SIGTERM, and killed if that fails."""
+    """`suanli serve` on `data` at `port` for a `with` block, its output in `log` (else discarded), with a
+    cache folder of its own beside `data` (unless `env` names one). The block may stop it itself; whatever
+    is left is stopped with SIGTERM, and killed if that fails."""
     out = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
+    cache = data.with_name(data.name + f".serve-{port}.cache")
     server = subprocess.Popen(
         [sys.executable, "-m", "suanli.cli", "serve", "--port", str(port)],
         cwd=cwd,
-        env={**os.environ, "SUANLI_DATA": str(data), **(env or {})},
+        env={**os.environ, "SUANLI_DATA": str(data), "SUANLI_CACHE": str(cache), **(env or {})},
         stdout=out,
         stderr=subprocess.STDOUT,
     )
@@ -364,12 +364,3 @@ def follow(page, url: str, lands: str | None = None) -> None:
     )
     page.wait_for_url(lands or url)
     page.wait_for_function("() => document.querySelector('article') && !document.querySelector('article[data-left]')")
-
-
-def repo_copy(dest: Path) -> Path:
-    """The site's sources (mkdocs.yml, docs/, gen/, overrides/) copied to `dest`, to build or serve with
-    an edited generator: run there with PYTHONPATH=dest/gen so its own package is imported."""
-    for name in ("docs", "gen", "overrides"):
-        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "mkdocs.yml", dest)
-    return dest

@@ -160,15 +160,16 @@ def test_sector_pages_show_members_and_the_median_weekly_change(demo_site, demo_
         assert shown == expected, sector
 
 
-def test_feed_has_an_item_per_issue_with_title_date_link_highlights_and_revisions(demo_site, demo_data):
-    root = ET.parse(demo_site / "feed.xml").getroot()
+def test_feed_has_an_item_per_issue_with_title_date_link_highlights_and_revisions(built_site, demo_data):
+    demo = built_site("demo")
+    root = ET.parse(demo.site / "feed.xml").getroot()
     items = root.findall("channel/item")
     folders = issue_dirs(demo_data)[::-1]
     assert len(items) == min(52, len(folders))
     for item, folder in zip(items, folders, strict=False):
         issue = yaml.safe_load((folder / "issue.yaml").read_text(encoding="utf-8"))
         assert item.findtext("title") == f"{folder.name} {issue['title']}"
-        assert item.findtext("link") == f"http://127.0.0.1:8000/issues/{folder.name}/"
+        assert item.findtext("link") == f"{demo.origin}issues/{folder.name}/"
         day = issue["date"]
         assert item.findtext("pubDate").startswith(f"{day:%a}, {day.day:02d} {day:%b} {day.year} 08:00:00 +0800")
         description = item.findtext("description")
@@ -251,5 +252,5 @@ def test_series_exhibits_show_a_window_up_to_their_issue(tmp_path):
     )
     dataset = load_dataset(data)
     exhibit = next(e for e in dataset.latest.exhibits if e.kind == "traffic")
-    shown = derive.series_as_of(dataset.series, exhibit, dataset.latest.date)
+    shown = derive.SeriesTables(dataset.series).as_of(exhibit, dataset.latest.date)
     assert [d.isoformat() for d in shown["week_end"]] == ["2023-12-14", "2024-12-05"]  # 2023-12-13 is 52 weeks back

@@ -7,19 +7,18 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import watched_page
 
-from helpers import REVEAL_CHARTS, first_search_result_is, served_build
+from conftest import watched_page
+from helpers import REVEAL_CHARTS, first_search_result_is
 
 MARKS = ".suanli-graphic svg g[class^='mark-'] > path, .suanli-graphic svg g[class^='mark-'] > text"
 
 
 @pytest.fixture(scope="module")
-def served(demo_data, tmp_path_factory):
-    """The demo site built for, and served at, one local origin."""
-    site = tmp_path_factory.mktemp("browser") / "site"
-    with served_build(demo_data, site) as origin:
-        yield origin, site
+def served(built_site):
+    """The demo site, served at its origin."""
+    demo = built_site("demo")
+    return demo.origin, demo.site
 
 
 @pytest.fixture

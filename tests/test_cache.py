@@ -11,30 +11,33 @@ from suanli.errors import DataErrors
 from suanli.load import dataset as load
 from suanli.settings import Settings
 from suanli.site import cache
+from suanli.site.session import Session
+from suanli.source import PACKAGE, source_digest
+
+SOURCE = source_digest()
 
 
 @pytest.fixture
 def fresh(tmp_path, monkeypatch):
-    cache._memory.clear()
     calls = []
     real = load.load_dataset
-    monkeypatch.setattr(load, "load_dataset", lambda root: calls.append(root) or real(root))
+    monkeypatch.setattr(load, "load_dataset", lambda root, memo=None: calls.append(root) or real(root, memo))
     return minimal_data(tmp_path / "data"), calls
 
 
-def result(data, tmp_path, site_url: str, cache_dir: object = "cache"):
-    return cache.site_result(
-        Settings(data_dir=data, cache_dir=tmp_path / cache_dir if cache_dir else None, site_url=site_url)
-    )
+def result(data, tmp_path, site_url: str, cache_dir: object = "cache", session: Session | None = None):
+    """The result of a build in `session` (default: a new process's)."""
+    settings = Settings(data_dir=data, cache_dir=tmp_path / cache_dir if cache_dir else None, site_url=site_url)
+    return cache.site_result(settings, session or Session(), SOURCE)
 
 
 def test_unchanged_data_is_rendered_once_then_read_from_disk(fresh, tmp_path):
     data, calls = fresh
-    first = result(data, tmp_path, "http://x/")
+    serving = Session(serving=True)
+    first = result(data, tmp_path, "http://x/", session=serving)
     assert len(calls) == 1
-    assert result(data, tmp_path, "http://x/") is first  # the hook and gen-files in one build
-    cache._memory.clear()  # a later build, e.g. serve's next rebuild
-    again = result(data, tmp_path, "http://x/")
+    assert result(data, tmp_path, "http://x/", session=serving) is first  # serve's next rebuild: from memory
+    again = result(data, tmp_path, "http://x/")  # a later process: from disk
     assert len(calls) == 1 and again.files == first.files and again.jieba_words == first.jieba_words
 
 
@@ -63,7 +66,6 @@ def test_a_damaged_cache_entry_is_rebuilt(fresh, tmp_path):
     first = result(data, tmp_path, "http://x/")
     entry = next((tmp_path / "cache").glob("*.pickle"))
     entry.write_bytes(b"not a pickle")
-    cache._memory.clear()
     assert result(data, tmp_path, "http://x/").files == first.files and len(calls) == 2
 
 
@@ -71,22 +73,27 @@ def test_the_cache_can_be_switched_off(fresh, tmp_path):
     data, calls = fresh
     assert Settings.from_environ({"SUANLI_CACHE": "off"}).cache_dir is None
     result(data, tmp_path, "http://x/", cache_dir=None)
-    cache._memory.clear()
     result(data, tmp_path, "http://x/", cache_dir=None)
     assert len(calls) == 2 and not (tmp_path / "cache").exists()
 
 
-def test_the_key_covers_every_module_template_and_data_file_of_the_package(tmp_path, monkeypatch):
+def test_the_key_covers_every_module_template_and_data_file_of_the_package(tmp_path):
     package = tmp_path / "suanli"
-    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "PACKAGE", package)
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     data = minimal_data(tmp_path / "data")
-    before = cache.fingerprint(data, "http://x/")
-    sources = [p for p in package.rglob("*") if p.suffix in cache.SOURCE_SUFFIXES]
-    assert {p.parent.name for p in sources} >= {"suanli", "load", "derive", "render", "site", "authoring"}
+
+    def key() -> str:
+        return cache.fingerprint(data, "http://x/", source_digest(package))
+
+    before = key()
+    # every file of the package but bytecode, found here without the package's own list
+    sources = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert {p.parent.name for p in sources} >= {"suanli", "load", "derive", "render", "site", "authoring", "templates"}
+    assert {p.suffix for p in sources} == {".py", ".yaml", ".html"}, "a new kind of source file: list it in source.py"
     for source in sources:
         original = source.read_bytes()
         source.write_bytes(original + b"\n")
-        assert cache.fingerprint(data, "http://x/") != before, source.relative_to(package)
+        assert key() != before, source.relative_to(package)
         source.write_bytes(original)
-    assert cache.fingerprint(data, "http://x/") == before
+    assert key() == before
+    assert cache.fingerprint(data, "http://y/", source_digest(package)) != before

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import watched_page
 
-from helpers import REVEAL_CHARTS, follow, minimal_data, served_build
+from conftest import watched_page
+from helpers import REVEAL_CHARTS, follow
 
 ISSUE = "issues/2024-12-11/"
 COMPANY = "companies/nvda-o/"
@@ -18,11 +18,9 @@ FAILED = "图表加载失败"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(built_site):
     """The minimal data folder (an issue with two charts, company pages with two) built and served."""
-    root = tmp_path_factory.mktemp("charts-js")
-    with served_build(minimal_data(root / "data"), root / "site") as origin:
-        yield origin
+    return built_site("minimal").origin
 
 
 @pytest.fixture
@@ -94,12 +92,14 @@ def test_fetches_in_flight_are_aborted_when_the_reader_navigates_away(page, serv
     page.goto(served)
     page.evaluate("window.__sameDocument = true")
     follow(page, served + ISSUE)
-    pump_until(page, lambda: len(held) == 2)
-    urls = csv_urls(page)
+    # How many of the page's CSVs are in flight at once depends on layout and timing (charts.js draws the
+    # charts near the viewport first): what matters is that whichever are in flight are aborted.
+    pump_until(page, lambda: len(held) >= 1)
     follow(page, served + COMPANY)  # instant navigation to a page with charts of its own
     drawn(page, "light")
-    pump_until(page, lambda: len(failed) == 2)
-    assert sorted(failed) == sorted((url, "net::ERR_ABORTED") for url in urls)
+    in_flight = [route.request.url for route in held]
+    pump_until(page, lambda: len(failed) == len(in_flight))
+    assert sorted(failed) == sorted((url, "net::ERR_ABORTED") for url in in_flight)
     assert FAILED not in page.inner_text("body")
     assert page.evaluate("window.__sameDocument") is True
     assert page.problems == []  # an abort is not an error: nothing logged either

@@ -5,15 +5,13 @@ no site written. The validation rules' own cases (test_validation.CASES) are par
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from test_validation import CASES
 
-from helpers import build, edit, minimal_data, write
+from helpers import build, edit, minimal_data, suanli, write
 
 ISSUE = "issues/2024-12-11/issue.yaml"
 
@@ -177,27 +175,46 @@ EXTRA = {
 CORPUS = {**CASES, **EXTRA}
 
 
-def run_case(name: str, root: Path) -> dict:
+# Where the loader finds a defect: reading the file (its bytes, its YAML or CSV syntax) or reading its
+# fields, in a YAML file, a CSV file, or the folders themselves.
+READ_CODES = {"yaml-syntax", "encoding", "empty-file", "csv-syntax", "duplicate-key", "control-character"}
+
+
+def failure_path(messages: list[str]) -> str:
+    """The path a build takes to fail on this defect: the kind of file its first error is in, and whether
+    reading the file or its fields found it. Every data error leaves the build the same way (the plugin's
+    on_config turns DataErrors into a PluginError); these are the distinct ways into it."""
+    file = messages[0].split(":", 1)[0]
+    code = messages[0].rsplit("[", 1)[1].rstrip("]")
+    kind = "yaml" if file.endswith(".yaml") else "csv" if file.endswith(".csv") else "folder"
+    return f"{kind}/{'read' if code in READ_CODES else 'fields'}"
+
+
+# One real build per distinct failure path (the first case of each); every case is validated.
+BUILT = {path: name for name, (_, messages) in reversed(CORPUS.items()) for path in [failure_path(messages)]}
+
+
+def case_data(name: str, root: Path) -> tuple[Path, Path]:
+    """The case's folder (its data in data/): the minimal folder with the case's one defect."""
     folder = root / f"case-{list(CORPUS).index(name):02d}"
     data = minimal_data(folder / "data")
     CORPUS[name][0](data)
-    validate = subprocess.run(
-        [sys.executable, "-m", "suanli.cli", "validate", "data"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    site = folder / "site"
-    built = build(data.resolve(), site)
-    return {"validate": validate, "build": built, "site": site}
+    return folder, data
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def builds(tmp_path_factory):
+    """The real build of each failure path's case."""
     root = tmp_path_factory.mktemp("corpus")
-    with ThreadPoolExecutor(max_workers=2) as pool:  # each case is two subprocesses; the machine has two cores
-        return dict(zip(CORPUS, pool.map(lambda name: run_case(name, root), CORPUS), strict=True))
+
+    def run(name: str) -> dict:
+        folder, data = case_data(name, root)
+        site = folder / "site"
+        return {"build": build(data.resolve(), site), "site": site}
+
+    names = sorted(set(BUILT.values()))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the machine has two cores
+        return dict(zip(names, pool.map(run, names), strict=True))
 
 
 def test_the_corpus_is_large_and_covers_every_kind_of_defect():
@@ -222,13 +239,24 @@ def test_the_corpus_is_large_and_covers_every_kind_of_defect():
         assert code in codes, code
 
 
+def test_every_failure_path_has_a_build_and_there_are_several():
+    assert set(BUILT) >= {"yaml/read", "yaml/fields", "csv/read", "csv/fields", "folder/fields"}
+
+
 @pytest.mark.parametrize("name", list(CORPUS))
-def test_validate_and_build_fail_with_located_messages(results, name):
+def test_validate_fails_with_located_messages(tmp_path, name):
+    folder, _ = case_data(name, tmp_path)
+    validate = suanli("validate", "data", cwd=folder)
     expected = CORPUS[name][1]
-    validate, built, site = results[name]["validate"], results[name]["build"], results[name]["site"]
     assert validate.returncode == 1
     assert validate.stderr.splitlines()[1:] == [f"  {m}" for m in expected]
     assert "Traceback" not in validate.stderr + validate.stdout
+
+
+@pytest.mark.parametrize("name", sorted(set(BUILT.values())))
+def test_the_build_fails_with_the_same_located_messages_and_writes_nothing(builds, name):
+    expected = CORPUS[name][1]
+    built, site = builds[name]["build"], builds[name]["site"]
     assert built.returncode != 0
     output = built.stdout + built.stderr
     assert "Traceback" not in output

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import watched_page
 
+from conftest import watched_page
 from helpers import (
     HOSTILE,
     REPO,
@@ -22,14 +22,12 @@ from helpers import (
     edit,
     fetch,
     follow,
-    free_port,
-    hostile_data,
     minimal_data,
     preview,
-    served_build,
     wait_for,
 )
 from suanli.render import csp
+from support import free_port
 
 HEAD_SCRIPT = '__md_scope=new URL("../..",location)'
 PALETTE_SCRIPT = 'var palette=__md_get("__palette");'
@@ -55,6 +53,12 @@ PAGE = f"""<!doctype html>
 """
 
 
+def policy_of(page: str) -> str | None:
+    """The policy a page's meta carries, as an HTML parser reads it, or None."""
+    meta = BeautifulSoup(page, "html.parser").find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    return str(meta["content"]) if meta else None
+
+
 def sha256_source(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
@@ -77,14 +81,14 @@ def test_only_the_themes_inline_scripts_are_hashed_not_the_contents():
     ]
     # neither the script in the article nor one after a stray </article> inside the content
     assert not any("__pwned" in s for s in scripts)
-    policy = csp.policy_of(csp.with_policy(PAGE))
+    policy = policy_of(csp.with_policy(PAGE))
     assert sha256_source(CONTENT_SCRIPT) not in policy and sha256_source("window.__pwned=2") not in policy
 
 
 def test_json_and_external_scripts_need_no_hash():
     scripts = csp.theme_scripts(PAGE)
     assert not any('"base"' in s for s in scripts)  # Material's __config is data, never run
-    assert len(script_src(csp.policy_of(csp.with_policy(PAGE)))) == 1 + 4  # 'self' and the four above
+    assert len(script_src(policy_of(csp.with_policy(PAGE)))) == 1 + 4  # 'self' and the four above
 
 
 def test_the_hash_is_sha256_of_the_scripts_utf8_text_as_the_browser_reads_it():
@@ -101,7 +105,7 @@ def test_the_meta_is_the_first_element_of_head_and_comes_before_any_script():
     first = head.find(True)
     assert first.name == "meta" and first["http-equiv"] == "Content-Security-Policy"
     assert out.index('http-equiv="Content-Security-Policy"') < out.index("<script")
-    assert out.replace(csp.meta(csp.policy_of(out)), "") == PAGE  # nothing else changed
+    assert out.replace(csp.meta(policy_of(out)), "") == PAGE  # nothing else changed
     assert csp.with_policy("<p>no head</p>") == "<p>no head</p>"
 
 
@@ -119,8 +123,8 @@ def test_the_policy_allows_only_the_site_and_hashes_for_scripts_and_no_eval():
 
 def test_allow_script_adds_one_hash_and_keeps_the_rest():
     page = csp.with_policy(PAGE)
-    before = csp.policy_of(page)
-    after = csp.policy_of(csp.allow_script(page, "livereload(1, 2);"))
+    before = policy_of(page)
+    after = policy_of(csp.allow_script(page, "livereload(1, 2);"))
     assert set(script_src(after)) == set(script_src(before)) | {sha256_source("livereload(1, 2);")}
     assert [d for d in after.split("; ") if not d.startswith("script-src")] == [
         d for d in before.split("; ") if not d.startswith("script-src")
@@ -149,12 +153,10 @@ def test_theme_scope_is_the_sites_path():
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def hostile_site(built_site):
     """The hostile data folder built for, and served at, one local origin."""
-    root = tmp_path_factory.mktemp("csp")
-    site = root / "site"
-    with served_build(hostile_data(root / "data"), site) as origin:
-        yield origin, site
+    hostile = built_site("hostile")
+    return hostile.origin, hostile.site
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -305,7 +307,7 @@ def test_a_script_that_slipped_into_content_is_blocked(browser, hostile_site):
     it, and only it: the theme's scripts and the charts still run."""
     origin, site = hostile_site
     built = (site / "issues/2024-12-11/index.html").read_text(encoding="utf-8")
-    raw = built.replace(csp.meta(csp.policy_of(built)), "")
+    raw = built.replace(csp.meta(policy_of(built)), "")
     article = re.search(r'<article class="md-content__inner[^>]*>', raw)
     smuggled = "<script>window.__pwned=1</script><p>x</p></article><script>window.__pwned=2</script>"
     slipped = raw[: article.end()] + smuggled + raw[article.end() :]
@@ -337,7 +339,7 @@ def test_preview_reloads_the_page_after_a_save_under_the_policy(browser, tmp_pat
         served = wait_for(lambda: (text := fetch(origin + "issues/2024-12-11/")) and "33,079" in text and text)
         injected = served[served.rindex("<script>") + len("<script>") : served.rindex("</script>")]
         assert "livereload(" in injected
-        assert csp.script_hash(injected) in script_src(csp.policy_of(served))
+        assert csp.script_hash(injected) in script_src(policy_of(served))
         with watched_page(browser, origin) as page:
             page.goto(origin + "issues/2024-12-11/")
             wait_for_charts(page)

@@ -10,9 +10,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import watched_page
 
-from helpers import REAL_DATA, REVEAL_CHARTS, follow, served_build
+from conftest import watched_page
+from helpers import REVEAL_CHARTS, follow
 
 ISSUE = "issues/2024-12-11/"
 COMPANY = "companies/nvda-o/"
@@ -24,11 +24,9 @@ PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The frozen real issue, built once and served at its own origin."""
-    site = tmp_path_factory.mktemp("export") / "site"
-    with served_build(REAL_DATA, site) as origin:
-        yield origin
+def served(built_site):
+    """The frozen real issue, served at its own origin."""
+    return built_site("real").origin
 
 
 @pytest.fixture

@@ -1,19 +1,19 @@
 """Golden files: rendered Markdown and chart specs, compared byte for byte.
 
-After an intended change: UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py, then review the diff.
+After an intended change: UPDATE_GOLDEN=1 (tests/goldens.py), then review the diff.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import frames
+from goldens import GOLDEN, golden
 from helpers import REAL_DATA, REPO, minimal_data
 from suanli.derive import tables as derive
 from suanli.load.dataset import load_dataset
@@ -21,11 +21,9 @@ from suanli.render import charts, dashboard
 from suanli.render import issue_pages as pages
 from suanli.render.html import Page
 
-GOLDEN = Path(__file__).parent / "golden"
-
 
 def page_text(page: Page) -> str:
-    """A page as its golden file holds it: its Markdown, then each HTML block the hook splices in."""
+    """A page as its golden file holds it: its Markdown, then each HTML block the plugin splices in."""
     out = page.markdown
     for index, block in enumerate(page.blocks):
         when = "before the search plugin reads the page" if block.searchable else "after the search plugin"
@@ -35,12 +33,7 @@ def page_text(page: Page) -> str:
 
 def check_golden(name: str, actual: str | Page) -> None:
     actual = page_text(actual) if isinstance(actual, Page) else actual
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1 to create it"
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+    assert actual == golden(GOLDEN / name, actual), f"{name} differs from its golden file"
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +49,7 @@ def minimal(tmp_path_factory):
 def test_real_issue_page(real):
     check_golden(
         "pages/issue-2024-12-11.md",
-        pages.issue_page(real.latest, None, *pages.neighbours(real, real.latest), real.registry),
+        pages.issue_page(real.latest, None, *frames.neighbours(real, real.latest), real.registry),
     )
 
 
@@ -67,20 +60,20 @@ def test_real_home_page(real):
 def test_minimal_issue_page_with_a_series_exhibit(minimal):
     check_golden(
         "pages/minimal-issue.md",
-        pages.issue_page(minimal.latest, None, *pages.neighbours(minimal, minimal.latest), minimal.registry),
+        pages.issue_page(minimal.latest, None, *frames.neighbours(minimal, minimal.latest), minimal.registry),
     )
 
 
 def chart_frames(dataset) -> dict[str, pd.DataFrame]:
     issue = dataset.latest
     traffic = next(e for e in issue.exhibits if e.kind == "traffic")
-    history = derive.company_chart_data(derive.appearances(dataset)["NVDA.O"])
+    history = frames.company_chart_data(derive.appearances(dataset)["NVDA.O"])
     return {
         "company_cap": history,
         "company_week": history,
         "sector_week": derive.sector_medians(dataset)["CPU/GPU"],
-        "stocks": derive.stocks_chart_data(derive.stock_records(issue, dataset.registry)),
-        "traffic": pages.exhibit_frame(issue, traffic, dataset),
+        "stocks": frames.stocks_chart_data(derive.stock_records(issue, dataset.registry)),
+        "traffic": frames.exhibit_frame(issue, traffic, dataset),
         "downloads": pd.DataFrame(
             {
                 "month": ["2024-11", "2024-12", "2024-11", "2024-12"],
@@ -116,9 +109,7 @@ def test_committed_chart_templates_are_compiled_from_the_chart_functions(kind, t
     After changing charts.py: python -m suanli.render.charts (or UPDATE_GOLDEN=1), then review the diff."""
     path = REPO / charts.TEMPLATE_DIR / f"{kind}.{theme}.json"
     compiled = charts.template(kind, theme) + "\n"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(compiled, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == compiled, f"{path} is stale: run python -m suanli.render.charts"
+    assert golden(path, compiled) == compiled, f"{path} is stale: run python -m suanli.render.charts"
     template = json.loads(compiled)
     sources = [d for d in template["data"] if d.get("url") == charts.DATA_PLACEHOLDER]
     assert sources[0]["format"] == {"type": "csv", "parse": charts.CSV_PARSE[kind]}

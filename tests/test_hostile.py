@@ -8,26 +8,22 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import watched_page
 from test_markup import browser_scheme, unsafe_targets
 
+from conftest import watched_page
 from helpers import (
     HOSTILE,
     PAYLOADS,
     REVEAL_CHARTS,
     SAFE_URLS,
     SCRIPT_URLS,
-    hostile_data,
-    served_build,
 )
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    site = root / "site"
-    with served_build(hostile_data(root / "data"), site) as origin:
-        yield origin, site
+def hostile_site(built_site):
+    hostile = built_site("hostile")
+    return hostile.origin, hostile.site
 
 
 def pages_of(site):

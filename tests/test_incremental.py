@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build, edit, fetch, free_port, minimal_data, preview, repo_copy, wait_for
+from helpers import REPO, build, edit, fetch, minimal_data, preview, wait_for
 from suanli.authoring.demo import write_demo
+from support import free_port, snapshot
 
 SERVE_URL = "http://127.0.0.1:8000/"
 
@@ -51,7 +52,8 @@ for n, name in enumerate(["start", *names]):
         ok = True
     except BaseException as error:  # what serve's builder keeps serving through
         ok = False
-    stats = sys.modules["suanli.site.incremental"].stats()
+    made = first.plugins["suanli"].build.incremental  # the plugin instance outlives the configs, as under serve
+    stats = {"mode": made.mode, "pages": made.rendered}
     shutil.copytree(data, work / f"data-{n}")
     shutil.copytree(site, work / f"site-{n}")
     print(json.dumps({"step": name, "ok": ok, **stats}), flush=True)
@@ -210,9 +212,10 @@ def test_a_save_renders_only_the_pages_it_changed(preview_run):
 
 
 def test_serve_runs_the_generator_code_as_edited(tmp_path):
-    """ProperDocs loads gen/hooks.py once per process; the generator is imported afresh when its code
-    changes, and the disk cache never keeps one code's output under another's key."""
-    copy = repo_copy(tmp_path / "repo")
+    """MkDocs keeps the plugin's instance (and its module) for the whole preview; the rest of the generator
+    is imported afresh when its code changes, and the disk cache never keeps one code's output under
+    another's key."""
+    copy = snapshot(tmp_path / "repo")
     data = minimal_data(tmp_path / "data")
     port = free_port()
     url = f"http://127.0.0.1:{port}/issues/2024-12-11/"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import watched_page
 
-from helpers import REAL_DATA, edit, first_search_result_is, minimal_data, served_build
+from conftest import watched_page
+from helpers import REAL_DATA, edit, first_search_result_is, minimal_data
 from suanli.contract import Company
 from suanli.derive.pinyin import READINGS_CAP, _choices, company_forms, label_forms
 from suanli.errors import DataErrors
@@ -171,11 +171,10 @@ def test_a_right_pinyin_loads(data):
 
 
 @pytest.fixture(scope="module")
-def served_real(tmp_path_factory):
+def served_real(built_site):
     """The frozen real issue built for, and served at, one local origin."""
-    site = tmp_path_factory.mktemp("pinyin") / "site"
-    with served_build(REAL_DATA, site) as origin:
-        yield origin, site
+    real = built_site("real")
+    return real.origin, real.site
 
 
 def slug(ticker: str) -> str:

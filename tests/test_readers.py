@@ -12,9 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import watched_page
 
-from helpers import REAL_DATA, REPO, REVEAL_CHARTS, served_build
+from conftest import watched_page
+from helpers import REAL_DATA, REPO, REVEAL_CHARTS
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 AXE = REPO / "tests/js/node_modules/axe-core/axe.min.js"
@@ -22,11 +22,10 @@ REAL_ISSUE = "2024-12-11"
 
 
 @pytest.fixture(scope="module")
-def sites(demo_data, tmp_path_factory):
+def sites(built_site):
     """The demo site and the frozen real issue, each built for and served at its own origin."""
-    root = tmp_path_factory.mktemp("readers")
-    with served_build(demo_data, root / "demo") as demo, served_build(REAL_DATA, root / "real") as real:
-        yield SimpleNamespace(demo=demo, real=real, demo_site=root / "demo")
+    demo, real = built_site("demo"), built_site("real")
+    return SimpleNamespace(demo=demo.origin, real=real.origin, demo_site=demo.site)
 
 
 def first_page(site: Path, folder: str) -> str:

@@ -5,23 +5,16 @@ Markdown to templates (issue 10), they keep that change, and any later one, from
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
-from sitetext import search_entries, site_text
 
-GOLDEN = Path(__file__).parent / "golden/site"
+from goldens import GOLDEN, golden
+from sitetext import search_entries, site_text
 
 
 def check(name: str, actual: object) -> None:
-    path = GOLDEN / name
     text = json.dumps(actual, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1 to create it"
-    expected = json.loads(path.read_text(encoding="utf-8"))
+    expected = json.loads(golden(GOLDEN / "site" / name, text))
     if isinstance(expected, dict):
         assert sorted(actual) == sorted(expected), f"{name}: the site's pages differ"
         for page in expected:

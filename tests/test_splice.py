@@ -9,9 +9,10 @@ import sys
 
 from bs4 import BeautifulSoup
 
-from helpers import minimal_data, repo_copy
+from helpers import minimal_data
 from suanli.render.html import PLACEHOLDER
 from suanli.site import splice
+from support import snapshot
 
 BLOCKS = ((b"<p>prose</p>", True, False), (b"<table><tr><td>1</td></tr></table>", False, True))
 PAGE = f"<h2>a</h2>\n{PLACEHOLDER.format(0)}\n<h2>b</h2>\n{PLACEHOLDER.format(1)}\n"
@@ -47,7 +48,7 @@ def test_the_built_page_has_its_blocks_where_the_markdown_put_them(real_site):
 
 
 def test_a_strict_build_fails_on_a_broken_link_in_generated_html(tmp_path):
-    copy = repo_copy(tmp_path / "repo")
+    copy = snapshot(tmp_path / "repo")
     template = copy / "gen/suanli/render/templates/series_table.html"
     template.write_text(template.read_text(encoding="utf-8").replace('href="{{ csv }}"', 'href="no-{{ csv }}"'))
     data = minimal_data(tmp_path / "data")

@@ -28,6 +28,11 @@ def _date(value: str, option: str) -> dt.date:
         raise click.BadParameter(f"found {value!r}, expected a date like 2024-12-11", param_hint=option) from None
 
 
+def _under_github_actions() -> bool:
+    """--github's default, read when the command runs (not when this module is imported)."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
 def _data_dir() -> Path:
     """The data folder the settings name ($SUANLI_DATA, else data/): the CLI is an edge."""
     return Settings.from_environ(os.environ).data_dir
@@ -68,7 +73,7 @@ def main() -> None:
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--github/--no-github",
-    default=os.environ.get("GITHUB_ACTIONS") == "true",
+    default=_under_github_actions,
     help="Also print each error as a GitHub Actions annotation (default: on under GitHub Actions).",
 )
 def validate(directory: Path | None, github: bool) -> None:
@@ -136,7 +141,7 @@ def import_stocks_command(export: Path, issue_date: str, directory: Path | None)
         registry = load_registry(folder)  # the issue being written need not validate yet
     except DataErrors as exc:
         _fail(exc)
-    errors = Collector(folder)
+    errors = Collector()
     text = import_stocks(export, issue_dir, registry, errors)
     if text is None:
         _fail(DataErrors(errors.errors))
@@ -152,7 +157,7 @@ def import_stocks_command(export: Path, issue_date: str, directory: Path | None)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--github/--no-github",
-    default=os.environ.get("GITHUB_ACTIONS") == "true",
+    default=_under_github_actions,
     help="Also print each error as a GitHub Actions annotation.",
 )
 def check_published_command(base: str, directory: Path | None, github: bool) -> None:

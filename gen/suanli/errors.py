@@ -82,7 +82,7 @@ class DataErrors(Exception):
         return "\n".join([head, *(f"  {e}" for e in self.errors)])
 
 
-def _sort_key(error: DataError) -> tuple:
+def _sort_key(error: DataError) -> tuple[str, int, str, str]:
     return (error.file, error.line or 0, error.field, error.code)
 
 
@@ -108,9 +108,8 @@ def show(value: object) -> str:
 
 @dataclass
 class Collector:
-    """Gathers errors for one data folder; `where` makes file names readable."""
+    """Gathers the errors found in one pass over a data folder (or one import), to raise them together."""
 
-    root: Path
     errors: list[DataError] = field(default_factory=list)
 
     def name(self, path: Path) -> str:

@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 import yaml
 
@@ -39,9 +40,20 @@ class Walk:
     price: float
 
 
-def demo_companies() -> list[dict]:
+class DemoCompany(TypedDict):
+    """One entry of demo_companies.yaml (and of the demo's companies.yaml)."""
+
+    ticker: str
+    name: str
+    name_en: str
+    sector: str
+    aliases: NotRequired[list[str]]
+
+
+def demo_companies() -> list[DemoCompany]:
     text = resources.files("suanli.authoring").joinpath("demo_companies.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    companies: list[DemoCompany] = yaml.safe_load(text)  # yaml.safe_load returns Any; this says what the file holds
+    return companies
 
 
 def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: int = 2024) -> list[Path]:
@@ -117,7 +129,7 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
     return written
 
 
-def _csv(columns: list[str], rows: list[dict]) -> str:
+def _csv(columns: list[str], rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -211,9 +223,9 @@ def _issue_yaml(
     rng: random.Random,
     number: int,
     date: dt.date,
-    listed: list[dict],
-    rows: list[dict],
-    companies: list[dict],
+    listed: list[DemoCompany],
+    rows: list[dict[str, str]],
+    companies: list[DemoCompany],
     renamed: bool,
 ) -> str:
     start = date - dt.timedelta(days=2)

@@ -234,7 +234,7 @@ def import_stocks(export: Path, issue_dir: Path, registry: Registry, errors: Col
         return None
     try:
         rows = _read_xlsx(export) if suffix == ".xlsx" else _read_csv(export)
-    except Exception as exc:  # noqa: BLE001 -- a corrupt workbook or undecodable CSV: the author needs the file named, not a traceback
+    except Exception as exc:  # a corrupt workbook or undecodable CSV: the author needs the file named, not a traceback
         errors.add(
             "unreadable",
             export,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from suanli.contract import Dataset, Issue
-from suanli.derive.tables import series_as_of
+from suanli.contract import Issue
+from suanli.derive.tables import SeriesTables
 from suanli.errors import Collector
 from suanli.load.dataset import SERIES_EXHIBITS, load_dataset
 
@@ -55,12 +55,12 @@ def _issue_data(issue: Issue) -> Issue:
     return dataclasses.replace(issue, revisions=())
 
 
-def _series_rows(dataset: Dataset, issue: Issue) -> dict[str, list[tuple]]:
+def _series_rows(tables: SeriesTables, issue: Issue) -> dict[str, list[tuple[str, ...]]]:
     """For each series file the issue shows, its rows as of the issue's date (what its charts draw)."""
-    out: dict[str, list[tuple]] = {}
+    out: dict[str, list[tuple[str, ...]]] = {}
     for exhibit in issue.exhibits:
         if exhibit.kind in SERIES_EXHIBITS:
-            frame: pd.DataFrame = series_as_of(dataset.series, exhibit, issue.date).drop(columns="line")
+            frame: pd.DataFrame = tables.as_of(exhibit, issue.date).drop(columns="line")
             out.setdefault(SERIES_EXHIBITS[exhibit.kind], []).extend(
                 sorted(tuple(map(str, row)) for row in frame.itertuples(index=False))
             )
@@ -74,8 +74,9 @@ def _files(folder: Path) -> dict[str, bytes]:
 def check_published(base_dir: Path, head_dir: Path) -> None:
     """Raise DataErrors naming every published issue whose data changed without a new revision."""
     base, head = load_dataset(base_dir), load_dataset(head_dir)
-    errors = Collector(head_dir)
+    errors = Collector()
     now = {issue.slug: issue for issue in head.issues}
+    base_tables, head_tables = SeriesTables(base.series), SeriesTables(head.series)
     for old in base.issues:
         path = Path(head_dir) / "issues" / old.slug / "issue.yaml"
         new = now.get(old.slug)
@@ -95,7 +96,7 @@ def check_published(base_dir: Path, head_dir: Path) -> None:
             if _files(path.parent).get(name) != content
         ]
         changed += [name for name in _files(path.parent) if name not in _files(Path(base_dir) / "issues" / old.slug)]
-        old_series, new_series = _series_rows(base, old), _series_rows(head, new)
+        old_series, new_series = _series_rows(base_tables, old), _series_rows(head_tables, new)
         changed_series = sorted(f for f in set(old_series) | set(new_series) if old_series.get(f) != new_series.get(f))
         if _issue_data(old) == _issue_data(new) and not changed_series:
             continue  # e.g. a comment or the layout of issue.yaml: nothing a reader sees

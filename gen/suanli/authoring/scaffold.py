@@ -24,7 +24,7 @@ class ScaffoldError(Exception):
 
 def _issue_yaml(latest: Issue, date: dt.date) -> str:
     shift = date - latest.date
-    doc: dict = {
+    doc: dict[str, object] = {
         "title": "",
         "date": date,
         "period": {"start": latest.period_start + shift, "end": latest.period_end + shift},

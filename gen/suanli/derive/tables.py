@@ -15,7 +15,6 @@ import re
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -35,11 +34,14 @@ from suanli.contract import (
 from suanli.contract import series_window as contract_window
 
 
-@lru_cache(maxsize=64)
+def series_key(exhibit: Exhibit) -> str | None:
+    """Which series of its kind an exhibit draws: a traffic category, a GPU, or (downloads) the one."""
+    return exhibit.category if exhibit.kind == "traffic" else exhibit.gpu if exhibit.kind == "gpu_prices" else None
+
+
 def sorted_series(series: Series, kind: str, key: str | None) -> tuple[pd.DataFrame, np.ndarray]:
     """One series (one traffic category, one GPU, or the downloads) sorted by date, with each row's
-    day (or month) number for bisecting. Built once per loaded series, so each issue's slice costs
-    a bisection, not a scan of the whole file."""
+    day (or month) number for bisecting."""
     if kind == "traffic":
         frame = series.traffic.loc[series.traffic["category"] == key].sort_values(["week_end", "site"], kind="stable")
         order = [d.toordinal() for d in frame["week_end"]]
@@ -54,25 +56,33 @@ def sorted_series(series: Series, kind: str, key: str | None) -> tuple[pd.DataFr
     return frame.reset_index(drop=True), np.asarray(order, dtype=np.int64)
 
 
-def series_key(exhibit: Exhibit) -> str | None:
-    return exhibit.category if exhibit.kind == "traffic" else exhibit.gpu if exhibit.kind == "gpu_prices" else None
+class SeriesTables:
+    """The series of one loaded dataset, each sorted once (on first use) and kept for as long as this
+    object lives (one build), so each issue's window costs a bisection, not a scan of the whole file."""
 
+    def __init__(self, series: Series) -> None:
+        self.series = series
+        self._sorted: dict[tuple[str, str | None], tuple[pd.DataFrame, np.ndarray]] = {}
 
-def series_window(series: Series, exhibit: Exhibit, as_of: dt.date) -> slice:
-    """Which rows of `sorted_series` the issue of `as_of` shows: its window, up to its date."""
-    _, order = sorted_series(series, exhibit.kind, series_key(exhibit))
-    first, last = contract_window(exhibit.kind, as_of)
-    return slice(int(np.searchsorted(order, first, "left")), int(np.searchsorted(order, last, "right")))
+    def sorted(self, kind: str, key: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+        if (kind, key) not in self._sorted:
+            self._sorted[kind, key] = sorted_series(self.series, kind, key)
+        return self._sorted[kind, key]
 
+    def window(self, exhibit: Exhibit, as_of: dt.date) -> slice:
+        """Which rows of the sorted series the issue of `as_of` shows: its window, up to its date."""
+        _, order = self.sorted(exhibit.kind, series_key(exhibit))
+        first, last = contract_window(exhibit.kind, as_of)
+        return slice(int(np.searchsorted(order, first, "left")), int(np.searchsorted(order, last, "right")))
 
-def series_as_of(series: Series, exhibit: Exhibit, as_of: dt.date) -> pd.DataFrame:
-    """The rows of a series exhibit as they stood on `as_of`, within its window, in chart order."""
-    frame, _ = sorted_series(series, exhibit.kind, series_key(exhibit))
-    rows = frame.iloc[series_window(series, exhibit, as_of)].reset_index(drop=True)
-    if exhibit.kind == "downloads":
-        # On its issue's date the issue's own month was not complete, whatever the row says today.
-        rows["partial"] = rows["partial"] | (rows["month"] == as_of.strftime("%Y-%m"))
-    return rows
+    def as_of(self, exhibit: Exhibit, as_of: dt.date) -> pd.DataFrame:
+        """The rows of a series exhibit as they stood on `as_of`, within its window, in chart order."""
+        frame, _ = self.sorted(exhibit.kind, series_key(exhibit))
+        rows = frame.iloc[self.window(exhibit, as_of)].reset_index(drop=True)
+        if exhibit.kind == "downloads":
+            # On its issue's date the issue's own month was not complete, whatever the row says today.
+            rows["partial"] = rows["partial"] | (rows["month"] == as_of.strftime("%Y-%m"))
+        return rows
 
 
 class StockRecord(NamedTuple):
@@ -94,7 +104,6 @@ class StockRecord(NamedTuple):
 STOCK_CHART_COLUMNS = ("order", "sector", "ticker", "name", "market_cap", "unit", "week_pct", "month_pct", "ytd_pct")
 
 
-@lru_cache(maxsize=4)  # an issue page and its chart's CSV need the same rows: build them once
 def stock_records(issue: Issue, registry: Registry) -> tuple[StockRecord, ...]:
     """The stock review table: one row per company, grouped by sector in the
     registry's sector order, keeping the CSV's row order within each sector."""
@@ -119,13 +128,9 @@ def stock_records(issue: Issue, registry: Registry) -> tuple[StockRecord, ...]:
     )
 
 
-def stock_chart_rows(records: tuple[StockRecord, ...]) -> list[tuple]:
+def stock_chart_rows(records: tuple[StockRecord, ...]) -> list[tuple[object, ...]]:
     """The stock chart's data (its CSV), in STOCK_CHART_COLUMNS order."""
     return [tuple(getattr(r, c) for c in STOCK_CHART_COLUMNS) for r in records]
-
-
-def stocks_chart_data(records: tuple[StockRecord, ...]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(stock_chart_rows(records), columns=list(STOCK_CHART_COLUMNS))
 
 
 # --- across issues: companies and sectors ------------------------------------------
@@ -158,7 +163,7 @@ def recommendations_by_company(dataset: Dataset) -> dict[str, list[tuple[Issue, 
     return out
 
 
-def _name_pattern(company: Company) -> re.Pattern:
+def _name_pattern(company: Company) -> re.Pattern[str]:
     # Latin names must stand alone (AMD, not AMDX); Chinese names have no word boundaries to respect.
     labels = sorted(
         {company.name, *(company.aliases), *([company.name_en] if company.name_en else [])}, key=len, reverse=True
@@ -189,7 +194,7 @@ def mentions(dataset: Dataset) -> dict[str, list[Issue]]:
 COMPANY_CHART_COLUMNS = ("date", "market_cap", "unit", "week_pct", "month_pct", "ytd_pct")
 
 
-def company_chart_rows(history: list[Appearance]) -> list[tuple]:
+def company_chart_rows(history: list[Appearance]) -> list[tuple[str, Decimal, str, Decimal, Decimal, Decimal]]:
     """A company page's chart data (its CSV), in COMPANY_CHART_COLUMNS order."""
     return [
         (
@@ -204,14 +209,10 @@ def company_chart_rows(history: list[Appearance]) -> list[tuple]:
     ]
 
 
-def company_chart_data(history: list[Appearance]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(company_chart_rows(history), columns=list(COMPANY_CHART_COLUMNS))
-
-
 def sector_medians(dataset: Dataset) -> dict[str, pd.DataFrame]:
     """For each sector, its members' median 本周涨跌幅 per issue (issues where it has members), oldest first."""
     sector_of = {c.ticker: c.sector for c in dataset.registry.companies}
-    rows: dict[str, list[dict]] = {sector: [] for sector in dataset.registry.sectors}
+    rows: dict[str, list[dict[str, object]]] = {sector: [] for sector in dataset.registry.sectors}
     for issue in dataset.issues:
         by_sector: dict[str, list[Decimal]] = {}
         for row in issue.stocks:

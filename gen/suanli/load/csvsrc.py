@@ -128,14 +128,14 @@ class Cells:
         self.file, self.row, self.errors = file, row, errors
         self.ok = True
 
-    def _bad(self, code: str, column: str, found: str, expected: str) -> None:
+    def bad(self, code: str, column: str, found: str, expected: str) -> None:
         self.ok = False
         self.errors.add(code, self.file.path, self.row.line, column, found, expected)
 
     def _cell(self, column: str, expected: str) -> str | None:
         value = self.row.cells.get(column, "")
         if value == "":
-            self._bad("empty-cell", column, "an empty cell", expected)
+            self.bad("empty-cell", column, "an empty cell", expected)
             return None
         return value
 
@@ -146,7 +146,7 @@ class Cells:
         expected = "one of " + ", ".join(options)
         value = self._cell(column, expected)
         if value is not None and value not in options:
-            self._bad("bad-choice", column, show(value), expected)
+            self.bad("bad-choice", column, show(value), expected)
             return None
         return value
 
@@ -168,11 +168,11 @@ class Cells:
         if grouped and GROUPED_NUMBER.match(text):
             text = text.replace(",", "")
         if not PLAIN_NUMBER.match(text):
-            self._bad("not-a-number", column, show(value), expected)
+            self.bad("not-a-number", column, show(value), expected)
             return None
         number = Decimal(text)
         if positive and number <= 0:
-            self._bad("not-positive", column, show(value), expected)
+            self.bad("not-positive", column, show(value), expected)
             return None
         return number
 
@@ -183,14 +183,14 @@ class Cells:
             return None
         parsed = parse_iso_date(value)
         if parsed is None:
-            self._bad("bad-date", column, show(value), expected)
+            self.bad("bad-date", column, show(value), expected)
         return parsed
 
     def month(self, column: str) -> str | None:
         expected = "a month like 2024-12"
         value = self._cell(column, expected)
         if value is not None and not MONTH.match(value):
-            self._bad("bad-date", column, show(value), expected)
+            self.bad("bad-date", column, show(value), expected)
             return None
         return value
 
@@ -200,6 +200,6 @@ class Cells:
         if value is None:
             return None
         if value not in ("true", "false"):
-            self._bad("bad-choice", column, show(value), expected)
+            self.bad("bad-choice", column, show(value), expected)
             return None
         return value == "true"

@@ -10,6 +10,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -45,7 +46,7 @@ from suanli.contract import (
 from suanli.errors import Collector, show
 from suanli.load.csvsrc import Cells, read_csv
 from suanli.load.fields import Fields, parse_iso_date
-from suanli.load.yamlsrc import load_yaml
+from suanli.load.yamlsrc import KeyPath, load_yaml
 
 TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")
 STOCK_COLUMNS = ("ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct")
@@ -57,15 +58,17 @@ SERIES_EXHIBITS = {
     "downloads": "series/downloads.csv",
     "gpu_prices": "series/gpu_prices.csv",
 }
+# Issues kept between builds: (issue folder, companies.yaml digest, the folder's files digest) -> Issue.
+IssueMemo = dict[tuple[str, bytes, bytes], Issue]
 
 
-def load_dataset(root: Path, memo: dict | None = None) -> Dataset:
+def load_dataset(root: Path, memo: IssueMemo | None = None) -> Dataset:
     """Load and validate a whole data folder (raises DataErrors listing every problem). `memo` (a preview
-    process's, site/kept.py) keeps each issue folder's parsed Issue from one build to the next, keyed by
+    session's, site/session.py) keeps each issue folder's parsed Issue from one build to the next, keyed by
     the folder's files and companies.yaml, the only files `_load_issue` reads; only Issues that loaded
     without an error are kept, and entries of folders gone or changed are dropped."""
     root = Path(root)
-    errors = Collector(root)
+    errors = Collector()
     if not root.is_dir():
         errors.add("missing-file", root, None, "", "no such folder", "a data folder with companies.yaml and issues/")
         errors.raise_if_any()
@@ -82,7 +85,7 @@ def load_dataset(root: Path, memo: dict | None = None) -> Dataset:
 
 def load_registry(root: Path) -> Registry:
     """Only companies.yaml (what importing needs while an issue is still being written)."""
-    errors = Collector(Path(root))
+    errors = Collector()
     registry = _load_registry(Path(root) / "companies.yaml", errors)
     errors.raise_if_any()
     assert registry is not None  # unreadable companies.yaml is an error, raised above
@@ -217,9 +220,13 @@ ISSUE_FIELDS = {
 
 
 def _load_issues(
-    folder: Path, registry: Registry | None, errors: Collector, memo: dict | None = None, companies: Path | None = None
+    folder: Path,
+    registry: Registry | None,
+    errors: Collector,
+    memo: IssueMemo | None = None,
+    companies: Path | None = None,
 ) -> list[Issue]:
-    kept: dict = {}
+    kept: IssueMemo = {}
     registry_key = _files_digest([companies]) if memo is not None and companies is not None else b""
     if not folder.is_dir():
         errors.add("missing-file", folder, None, "", "no such folder", "issues/ with one folder per issue")
@@ -386,9 +393,9 @@ def _load_issue(folder: Path, folder_date: dt.date, registry: Registry | None, e
     )
 
 
-def _check_ticker(ticker: str, registry: Registry | None, f: Fields, keypath: tuple) -> None:
+def _check_ticker(ticker: str, registry: Registry | None, f: Fields, keypath: KeyPath) -> None:
     if registry is not None and ticker not in registry.by_ticker:
-        f._error("unknown-ticker", f.keypath + keypath, show(ticker), "a ticker listed in companies.yaml")
+        f.error_at("unknown-ticker", f.keypath + keypath, show(ticker), "a ticker listed in companies.yaml")
 
 
 EXHIBIT_FIELDS = {"number", "kind", "title", "source", "note", "category", "gpu", "file"}
@@ -491,9 +498,9 @@ def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tu
         ticker = c.text("ticker", "a ticker listed in companies.yaml")
         if ticker is not None:
             if registry is not None and ticker not in registry.by_ticker:
-                c._bad("unknown-ticker", "ticker", show(ticker), "a ticker listed in companies.yaml")
+                c.bad("unknown-ticker", "ticker", show(ticker), "a ticker listed in companies.yaml")
             elif ticker in seen:
-                c._bad("duplicate", "ticker", show(ticker), f"each company once (already on line {seen[ticker]})")
+                c.bad("duplicate", "ticker", show(ticker), f"each company once (already on line {seen[ticker]})")
             seen.setdefault(ticker, row.line)
         market_cap = c.number("market_cap", grouped=True, positive=True)
         currency = c.choice("currency", tuple(CURRENCY_UNITS))
@@ -516,6 +523,10 @@ def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tu
 # --- series ----------------------------------------------------------------------
 
 
+# One row of a series file as parsed: column name -> value.
+SeriesRecord = dict[str, object]
+
+
 def _load_series(folder: Path, errors: Collector) -> Series:
     return Series(
         traffic=_read_series(
@@ -527,7 +538,11 @@ def _load_series(folder: Path, errors: Collector) -> Series:
 
 
 def _read_series(
-    path: Path, columns: tuple[str, ...], parse_row, key: tuple[str, ...], errors: Collector
+    path: Path,
+    columns: tuple[str, ...],
+    parse_row: Callable[[Cells], SeriesRecord],
+    key: tuple[str, ...],
+    errors: Collector,
 ) -> pd.DataFrame:
     """A series file as a typed DataFrame; a missing file is an empty series."""
     empty = pd.DataFrame({name: pd.Series(dtype=object) for name in (*columns, "line")})
@@ -536,8 +551,8 @@ def _read_series(
     table = read_csv(path, errors, columns)
     if table is None:
         return empty
-    records: list[dict] = []
-    seen: dict[tuple, int] = {}
+    records: list[SeriesRecord] = []
+    seen: dict[tuple[object, ...], int] = {}
     for row in table.rows:
         c = Cells(table, row, errors)
         record = parse_row(c)
@@ -559,10 +574,10 @@ def _read_series(
     return pd.DataFrame.from_records(records, columns=[*columns, "line"]) if records else empty
 
 
-def _traffic_row(c: Cells) -> dict:
+def _traffic_row(c: Cells) -> SeriesRecord:
     start, end = c.date("week_start"), c.date("week_end")
     if start and end and start > end:
-        c._bad("bad-period", "week_end", end.isoformat(), f"a date on or after week_start ({start.isoformat()})")
+        c.bad("bad-period", "week_end", end.isoformat(), f"a date on or after week_start ({start.isoformat()})")
     return dict(
         week_start=start,
         week_end=end,
@@ -572,7 +587,7 @@ def _traffic_row(c: Cells) -> dict:
     )
 
 
-def _download_row(c: Cells) -> dict:
+def _download_row(c: Cells) -> SeriesRecord:
     return dict(
         month=c.month("month"),
         app=c.text("app", "an app name like 豆包"),
@@ -581,7 +596,7 @@ def _download_row(c: Cells) -> dict:
     )
 
 
-def _gpu_row(c: Cells) -> dict:
+def _gpu_row(c: Cells) -> SeriesRecord:
     return dict(
         date=c.date("date"),
         gpu=c.text("gpu", "a GPU name like H100"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from suanli.errors import Collector, show
 from suanli.load.yamlsrc import CONTROL_EXPECTED, KeyPath, YamlDoc, control_character, dotted, is_date
@@ -30,19 +29,19 @@ def parse_iso_date(text: str) -> dt.date | None:
 class Fields:
     """One YAML mapping under validation."""
 
-    def __init__(self, doc: YamlDoc, keypath: KeyPath, value: Any, errors: Collector, allowed: set[str]):
+    def __init__(self, doc: YamlDoc, keypath: KeyPath, value: object, errors: Collector, allowed: set[str]):
         self.doc = doc
         self.keypath = keypath
-        self.value = value if isinstance(value, dict) else {}
+        self.value: dict[str, object] = value if isinstance(value, dict) else {}
         self.errors = errors
         self.allowed = allowed
         self.ok = isinstance(value, dict)
         if not self.ok:
-            self._error("wrong-type", keypath, show(value), "a mapping of fields (name: value)")
+            self.error_at("wrong-type", keypath, show(value), "a mapping of fields (name: value)")
         else:
             for key in self.value:
                 if key not in allowed:
-                    self._error(
+                    self.error_at(
                         "unknown-field", keypath + (key,), f'the field "{key}"', "one of " + ", ".join(sorted(allowed))
                     )
 
@@ -52,17 +51,17 @@ class Fields:
 
     # --- helpers -------------------------------------------------------------
 
-    def _error(self, code: str, keypath: KeyPath, found: str, expected: str) -> None:
+    def error_at(self, code: str, keypath: KeyPath, found: str, expected: str) -> None:
         self.errors.add(code, self.doc.path, self.doc.line(keypath), dotted(keypath), found, expected)
 
     def error(self, code: str, name: str | int | None, found: str, expected: str) -> None:
-        self._error(code, self.keypath + ((name,) if name is not None else ()), found, expected)
+        self.error_at(code, self.keypath + ((name,) if name is not None else ()), found, expected)
 
-    def _get(self, name: str, required: bool, expected: str) -> Any:
+    def _get(self, name: str, required: bool, expected: str) -> object:
         if name not in self.value or self.value[name] is None:
             if required and self.ok:
                 found = "an empty value" if name in self.value else "no such field"
-                self._error("missing-field", self.keypath + (name,), found, expected)
+                self.error_at("missing-field", self.keypath + (name,), found, expected)
             return None
         return self.value[name]
 
@@ -98,7 +97,7 @@ class Fields:
             return None
         return self.date_value(name, value, expected)
 
-    def date_value(self, name: str | int, value: Any, expected: str = "a date like 2024-12-11") -> dt.date | None:
+    def date_value(self, name: str | int, value: object, expected: str = "a date like 2024-12-11") -> dt.date | None:
         if is_date(value):
             return value
         if isinstance(value, str) and (parsed := parse_iso_date(value)):
@@ -126,9 +125,9 @@ class Fields:
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self._error("wrong-type", self.keypath + (name, i), show(item), "text")
+                self.error_at("wrong-type", self.keypath + (name, i), show(item), "text")
             elif found := control_character(item):
-                self._error("control-character", self.keypath + (name, i), found, CONTROL_EXPECTED)
+                self.error_at("control-character", self.keypath + (name, i), found, CONTROL_EXPECTED)
             else:
                 out.append(item)
         return out

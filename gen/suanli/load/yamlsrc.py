@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias, TypeGuard
 
 import yaml
 
@@ -30,14 +30,16 @@ def control_character(text: str) -> str | None:
 
 
 KeyPath = tuple[str | int, ...]
+# Quoted: without libyaml, yaml.CSafeLoader does not exist at run time.
+YamlLoader: TypeAlias = "yaml.SafeLoader | yaml.CSafeLoader"
 # libyaml's parser when PyYAML was built with it (PyPI's wheels are): ten times the pure-Python speed.
-FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FastLoader: type[YamlLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
 class YamlDoc:
     path: Path
-    value: Any
+    value: object
     lines: dict[KeyPath, int] = field(default_factory=dict)
 
     def line(self, keypath: KeyPath) -> int | None:
@@ -118,7 +120,7 @@ def load_yaml(path: Path, errors: Collector) -> YamlDoc | None:
     return _document(path, node, loader, errors)
 
 
-def _document(path: Path, node: yaml.Node | None, loader, errors: Collector) -> YamlDoc | None:
+def _document(path: Path, node: yaml.Node | None, loader: YamlLoader, errors: Collector) -> YamlDoc | None:
     if node is None:
         errors.add("empty-file", path, None, "", "an empty file", "YAML content")
         return None
@@ -128,10 +130,10 @@ def _document(path: Path, node: yaml.Node | None, loader, errors: Collector) -> 
     return doc
 
 
-def _convert(node: yaml.Node, keypath: KeyPath, doc: YamlDoc, loader: yaml.SafeLoader, errors: Collector) -> Any:
+def _convert(node: yaml.Node, keypath: KeyPath, doc: YamlDoc, loader: YamlLoader, errors: Collector) -> object:
     doc.lines[keypath] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
+        result: dict[str, object] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node)
             if not isinstance(key, str):
@@ -176,5 +178,5 @@ def _dotted(keypath: KeyPath) -> str:
 dotted = _dotted
 
 
-def is_date(value: Any) -> bool:
+def is_date(value: object) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -174,7 +175,8 @@ def stocks(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
         )
         .transform_filter("datum.value < 0")
     )
-    return (
+    # altair: `.facet` on what `.properties` returns (typed "layer or facet") is typed Any
+    return (  # type: ignore[no-any-return]
         alt.layer(bars, labels, labels_neg, data=_data(data))
         .add_params(measure)
         .properties(
@@ -274,9 +276,10 @@ def gpu_prices(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChar
     ).properties(width="container", height=280)
 
 
-def _change_bars(data: Data, field: str, title: str, palette: Palette, tooltip: list) -> alt.Chart:
+def _change_bars(data: Data, field: str, title: str, palette: Palette, tooltip: list[alt.Tooltip]) -> alt.Chart:
     """Bars of a 涨跌幅 per issue date: red above zero, green below (Chinese market convention)."""
-    return (
+    # altair: `.mark_bar` (signature copied by @use_signature) is typed Any
+    return (  # type: ignore[no-any-return]
         alt.Chart(_data(data))
         .transform_calculate(
             direction=f"datum.{field} > 0 ? '上涨' : datum.{field} < 0 ? '下跌' : '持平'",
@@ -355,7 +358,7 @@ CHARTS = {
 }
 
 
-def theme_config(palette: Palette) -> dict:
+def theme_config(palette: Palette) -> dict[str, object]:
     font = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
     axis = {
         "labelColor": palette.muted,
@@ -387,7 +390,7 @@ def theme_config(palette: Palette) -> dict:
     }
 
 
-def vega_lite_spec(chart: TopLevelChart, palette: Palette) -> dict:
+def vega_lite_spec(chart: TopLevelChart, palette: Palette) -> dict[str, object]:
     spec = chart.to_dict()
     spec["config"] = theme_config(palette)
     spec.pop("$schema", None)
@@ -415,7 +418,8 @@ def template(kind: str, theme: str) -> str:
 RESERVE = "suanli_reserve"
 
 
-def _reserve_beside_facets(vega: dict) -> None:
+# Any: a Vega spec is JSON, and vl_convert.vegalite_to_vega returns it as dict[str, Any]
+def _reserve_beside_facets(vega: dict[str, Any]) -> None:
     """A faceted chart's "container" width is its plot's, and the axis labels beside it come on top, so
     on a phone the chart would be wider than the screen. The plot takes the container's width less a
     reserve, a signal charts.js sets to what the first drawing overflowed by."""

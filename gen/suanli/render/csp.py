@@ -138,12 +138,6 @@ def with_policy(page: str) -> str:
     return page[: head.end()] + meta(allowed) + page[head.end() :]
 
 
-def policy_of(page: str) -> str | None:
-    """The policy a page carries in its meta (as with_policy wrote it), or None."""
-    found = _META.search(page)
-    return html.unescape(found.group(1)) if found else None
-
-
 def allow_script(page: str, script: str) -> str:
     """The page with one more inline script allowed by its policy (the hash added to script-src).
 

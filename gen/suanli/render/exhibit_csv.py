@@ -1,4 +1,4 @@
-"""The data of each series exhibit, prepared once per build.
+"""The data of each series exhibit, prepared once per build (one SeriesCsv per build: site/assemble.py).
 
 A ten-year archive has 520 issues with six series exhibits each; every one
 shows a window of the same long series. Formatting each row for every issue
@@ -10,10 +10,8 @@ is a slice of those, found by bisecting the dates.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import lru_cache
 
-from suanli.contract import GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Exhibit, Series
+from suanli.contract import GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Exhibit
 from suanli.derive import tables as derive
 from suanli.render.formats import csv_line
 
@@ -24,37 +22,36 @@ CSV_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class PreparedSeries:
-    """Each row of derive.sorted_series formatted once as its chart CSV line."""
+class SeriesCsv:
+    """Each row of a build's sorted series (derive.SeriesTables) formatted once as its chart CSV line, on
+    first use; an exhibit's CSV is a slice of those lines."""
 
-    csv_lines: list[str]
-    csv_lines_partial: list[str]  # downloads: the same lines marked partial (for the issue's own month)
+    def __init__(self, tables: derive.SeriesTables) -> None:
+        self.tables = tables
+        self._lines: dict[tuple[str, str | None], tuple[list[str], list[str]]] = {}
 
+    def _prepared(self, kind: str, key: str | None) -> tuple[list[str], list[str]]:
+        """The lines, and (downloads) the same lines marked partial, for the issue's own month."""
+        if (kind, key) not in self._lines:
+            frame, _ = self.tables.sorted(kind, key)
+            if kind == "traffic":
+                frame = frame.assign(category=frame["category"].map(TRAFFIC_CATEGORY_NAMES))
+            elif kind == "gpu_prices":
+                frame = frame.assign(condition=frame["condition"].map(GPU_CONDITION_NAMES))
+            rows = list(frame[list(CSV_COLUMNS[kind])].itertuples(index=False, name=None))
+            lines = [csv_line(row) for row in rows]
+            partial = [csv_line(row[:-1] + (True,)) for row in rows] if kind == "downloads" else lines
+            self._lines[kind, key] = (lines, partial)
+        return self._lines[kind, key]
 
-@lru_cache(maxsize=64)
-def prepared(series: Series, kind: str, key: str | None) -> PreparedSeries:
-    frame, _ = derive.sorted_series(series, kind, key)
-    if kind == "traffic":
-        frame = frame.assign(category=frame["category"].map(TRAFFIC_CATEGORY_NAMES))
-    elif kind == "gpu_prices":
-        frame = frame.assign(condition=frame["condition"].map(GPU_CONDITION_NAMES))
-    rows = list(frame[list(CSV_COLUMNS[kind])].itertuples(index=False, name=None))
-    lines = [csv_line(row) for row in rows]
-    partial = [csv_line(row[:-1] + (True,)) for row in rows] if kind == "downloads" else lines
-    return PreparedSeries(lines, partial)
-
-
-def exhibit_csv(series: Series, exhibit: Exhibit, as_of: dt.date) -> str:
-    """The exhibit's chart data as CSV: exactly the rows derive.series_as_of gives, one line each."""
-    view = prepared(series, exhibit.kind, derive.series_key(exhibit))
-    part = derive.series_window(series, exhibit, as_of)
-    header = ",".join(CSV_COLUMNS[exhibit.kind]) + "\n"
-    if exhibit.kind != "downloads":
-        return header + "".join(view.csv_lines[part])
-    frame, _ = derive.sorted_series(series, exhibit.kind, None)
-    own = as_of.strftime("%Y-%m")
-    months = frame["month"].array
-    return header + "".join(
-        view.csv_lines_partial[i] if months[i] == own else view.csv_lines[i] for i in range(part.start, part.stop)
-    )
+    def exhibit_csv(self, exhibit: Exhibit, as_of: dt.date) -> str:
+        """The exhibit's chart data as CSV: exactly the rows SeriesTables.as_of gives, one line each."""
+        lines, partial = self._prepared(exhibit.kind, derive.series_key(exhibit))
+        part = self.tables.window(exhibit, as_of)
+        header = ",".join(CSV_COLUMNS[exhibit.kind]) + "\n"
+        if exhibit.kind != "downloads":
+            return header + "".join(lines[part])
+        frame, _ = self.tables.sorted(exhibit.kind, None)
+        own = as_of.strftime("%Y-%m")
+        months = frame["month"].array
+        return header + "".join(partial[i] if months[i] == own else lines[i] for i in range(part.start, part.stop))

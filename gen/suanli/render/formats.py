@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
 import pandas as pd
 
@@ -36,18 +38,18 @@ def chart_csv(frame: pd.DataFrame) -> str:
     return rows_csv(tuple(frame.columns), frame.itertuples(index=False, name=None))
 
 
-def rows_csv(columns: tuple, rows) -> str:
+def rows_csv(columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> str:
     return csv_line(columns) + "".join(csv_line(row) for row in rows)
 
 
-def csv_line(row: tuple) -> str:
+def csv_line(row: tuple[object, ...]) -> str:
     """One CSV line (quoted only where a cell needs it, as Python's csv module does).
     Dispatches on exact types: this runs for every row of every chart's data."""
     cells = []
     for value in row:
         kind = type(value)
         if kind is str:
-            text = value
+            text = cast(str, value)  # mypy does not narrow `value` through `kind`
         elif kind is Decimal:
             text = format(value, "f")
         elif kind is bool:

@@ -3,7 +3,7 @@ escaped wherever it lands, by default. Only HTML that is already safe passes as 
 where it is made: a fragment rendered here, or an author's Markdown after the sanitizer (markup.py).
 
 A page's tables and figures never pass through Markdown: the page's Markdown holds a placeholder for
-each (an HTML comment, which Python-Markdown passes through untouched), and the hook splices the HTML
+each (an HTML comment, which Python-Markdown passes through untouched), and the plugin splices the HTML
 in after Markdown has run (site/splice.py). Headings, prose lists and links MkDocs must see stay Markdown.
 """
 

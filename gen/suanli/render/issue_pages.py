@@ -10,24 +10,20 @@ from __future__ import annotations
 
 from itertools import groupby
 
-import pandas as pd
 from markupsafe import Markup
 
 from suanli.contract import (
     CURRENCY_UNITS,
     DEFAULT_SECTION,
-    GPU_CONDITION_NAMES,
-    TRAFFIC_CATEGORY_NAMES,
     Dataset,
     Exhibit,
     Issue,
     Registry,
-    Series,
 )
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
-from suanli.render import exhibit_csv as exhibits
 from suanli.render import urls
+from suanli.render.exhibit_csv import SeriesCsv
 from suanli.render.formats import direction, fmt_number, fmt_pct, rows_csv
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import author_markdown, md_text
@@ -39,12 +35,9 @@ from suanli.render.markup import author_markdown, md_text
 Neighbour = tuple[str, str]
 
 
-def neighbours(dataset: Dataset, issue: Issue) -> tuple[Neighbour | None, Neighbour | None]:
-    """The issues before and after `issue` (None at either end): all an issue page reads of the others."""
-    return neighbours_at(dataset.issues, dataset.issues.index(issue))
-
-
 def neighbours_at(issues: tuple[Issue, ...], position: int) -> tuple[Neighbour | None, Neighbour | None]:
+    """The issues before and after the one at `position` (None at either end): all an issue page reads of
+    the others."""
     older = (issues[position - 1].slug, issues[position - 1].title) if position > 0 else None
     newer = (issues[position + 1].slug, issues[position + 1].title) if position < len(issues) - 1 else None
     return older, newer
@@ -258,18 +251,9 @@ def stock_table(records: tuple[derive.StockRecord, ...], table_id: str, page: st
     return fragment("stock_table.html", groups=list(groups.items()), table_id=table_id)
 
 
-def exhibit_frame(issue: Issue, exhibit: Exhibit, dataset: Dataset) -> pd.DataFrame:
-    """The data one chart draws (what its CSV download holds), as a frame."""
-    if exhibit.kind == "stocks":
-        return derive.stocks_chart_data(derive.stock_records(issue, dataset.registry))
-    rows = derive.series_as_of(dataset.series, exhibit, issue.date)[list(exhibits.CSV_COLUMNS[exhibit.kind])]
-    names = {"category": TRAFFIC_CATEGORY_NAMES, "condition": GPU_CONDITION_NAMES}
-    return rows.assign(**{c: rows[c].map(m) for c, m in names.items() if c in rows})
-
-
-def exhibit_csv(issue: Issue, exhibit: Exhibit, registry: Registry, series: Series) -> str:
+def exhibit_csv(issue: Issue, exhibit: Exhibit, registry: Registry, series: SeriesCsv) -> str:
     """A chart's CSV: a stocks exhibit's reads the registry, the others the series (site/assemble.py's
     memo keys each by that)."""
     if exhibit.kind == "stocks":
         return rows_csv(derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, registry)))
-    return exhibits.exhibit_csv(series, exhibit, issue.date)
+    return series.exhibit_csv(exhibit, issue.date)

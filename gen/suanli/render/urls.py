@@ -5,7 +5,7 @@ folder ("issues/2024-12-11/", use_directory_urls). Two kinds of link leave a pag
 - `md_link`, in the Markdown: to the target's source path, so MkDocs checks it in a strict build
   and writes the served URL itself;
 - `href`, in HTML rendered from templates (spliced in after Markdown, which MkDocs never sees):
-  the served URL, relative to the page's folder; the hook checks these (site/splice.py).
+  the served URL, relative to the page's folder; the plugin checks these (site/splice.py, site/build.py).
 URLs are permanent (the data contract): a change here changes published addresses.
 """
 

@@ -1,7 +1,7 @@
 """The whole generated part of the site: a loaded dataset in; every page and data file out.
 
 It renders every page (Markdown with its HTML blocks) and each chart's data. It knows nothing of
-MkDocs: the gen-files script writes the pages and the hook adds the data files and splices the
+MkDocs: the gen-files script writes the pages and the plugin adds the data files and splices the
 blocks. The charts' Vega templates do not depend on the data: they are compiled from the Altair
 functions once, when those change, and committed under docs/assets/charts/
 (`python -m suanli.render.charts`; a golden test keeps them current).
@@ -14,7 +14,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from suanli.contract import CHART_EXHIBITS, Dataset
 from suanli.derive import changes as week
@@ -26,6 +26,10 @@ from suanli.render import issue_pages as pages
 from suanli.render.feed import company_feed_issues, company_feed_xml, feed_xml
 from suanli.render.html import Page
 
+T = TypeVar("T")
+# The session's memo (site/session.py): key -> (what the key names by id(), the value made)
+Memo = dict[tuple[object, ...], tuple[object, object]]
+
 
 @dataclass
 class Rendered:
@@ -35,109 +39,117 @@ class Rendered:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def render(dataset: Dataset, site_url: str, memo: dict | None = None) -> Rendered:
-    """Every page and data file. `memo` (a preview process's, site/kept.py) keeps issue pages, exhibit
+def render(dataset: Dataset, site_url: str, memo: Memo | None = None) -> Rendered:
+    """Every page and data file. `memo` (a preview session's, site/session.py) keeps issue pages, exhibit
     CSVs, company pages and their CSVs from one build to the next, each keyed by exactly what it reads: an
     issue page its Issue and the previous Issue (its 本周变化; each the same object only while its folder
     and companies.yaml are unchanged: load/dataset.py's memo; kept alive by the entry, so its id is not
     reused), the neighbours' slugs and titles, the registry or the series; a company page its company
     and the slugs, titles and stock rows of the issues it lists; each the site URL. Entries this build did
     not use are dropped."""
-    try:
-        return _render(dataset, site_url, memo)
-    finally:
-        # The per-build caches hold the whole series; MkDocs needs the memory for its part of the build.
-        derive.sorted_series.cache_clear()
-        derive.stock_records.cache_clear()
-        exhibits.prepared.cache_clear()
+    return Assembly(dataset, site_url, memo).render()
 
 
-def _digest(value: Any) -> bytes:
+def _digest(value: Any) -> bytes:  # Any: whatever pickle takes
     return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
 
 
-def _render(dataset: Dataset, site_url: str, memo: dict | None) -> Rendered:
-    out = Rendered()
-    kept: dict = {}
+class Assembly:
+    """One build's rendering: the dataset, the tables derived from it (sorted series and their CSV lines,
+    made once and shared by every issue), and the session's memo. Lives for one `render` call."""
 
-    def memoized(key: tuple, keep: object, make: Callable[[], Any]) -> Any:
-        """`keep`: what the key names by id(), kept alive with the entry so the id is not reused."""
-        entry = memo.get(key) if memo is not None else None
+    def __init__(self, dataset: Dataset, site_url: str, memo: Memo | None) -> None:
+        self.dataset, self.site_url, self.memo = dataset, site_url, memo
+        self.series = exhibits.SeriesCsv(derive.SeriesTables(dataset.series))
+        self.used: Memo = {}  # the memo's entries this build used: the next build's memo
+
+    def memoized(self, key: tuple[object, ...], keep: object, make: Callable[[], T]) -> T:
+        """`make()`, or what it made for `key` in an earlier build of the session. `keep`: what the key names
+        by id(), kept alive with the entry so the id is not reused."""
+        entry = self.memo.get(key) if self.memo is not None else None
         if entry is None:
             entry = (keep, make())
-        if memo is not None:
-            kept[key] = entry
-        return entry[1]
+        if self.memo is not None:
+            self.used[key] = entry
+        return entry[1]  # type: ignore[return-value]  # the memo holds what `make` returned for this key
 
-    registry, series = dataset.registry, dataset.series
-    registry_key = series_key = b""
-    if memo is not None:
-        registry_key = _digest(repr(registry.companies))
-        series_key = _digest((series.traffic, series.downloads, series.gpu_prices))
-    medians = derive.sector_medians(dataset)
-    out.pages[urls.HOME] = dashboard.home_page(dataset, medians)
-    out.pages[urls.ARCHIVE] = pages.archive_page(dataset)
-    out.pages[urls.LATEST] = pages.latest_page(dataset)
-    out.files[urls.FEED] = feed_xml(dataset, site_url)
-    out.pages[urls.DOWNLOADS] = downloads.downloads_page(dataset)
-    out.files[urls.DOWNLOAD_STOCKS] = downloads.stocks_csv(dataset)
-    out.files[urls.DOWNLOAD_RECOMMENDATIONS] = downloads.recommendations_csv(dataset)
+    def render(self) -> Rendered:
+        out = Rendered()
+        dataset, site_url = self.dataset, self.site_url
+        memoized = self.memoized
+        registry, series = dataset.registry, dataset.series
+        registry_key = series_key = b""
+        if self.memo is not None:
+            registry_key = _digest(repr(registry.companies))
+            series_key = _digest((series.traffic, series.downloads, series.gpu_prices))
+        medians = derive.sector_medians(dataset)
+        out.pages[urls.HOME] = dashboard.home_page(dataset, medians)
+        out.pages[urls.ARCHIVE] = pages.archive_page(dataset)
+        out.pages[urls.LATEST] = pages.latest_page(dataset)
+        out.files[urls.FEED] = feed_xml(dataset, site_url)
+        out.pages[urls.DOWNLOADS] = downloads.downloads_page(dataset)
+        out.files[urls.DOWNLOAD_STOCKS] = downloads.stocks_csv(dataset)
+        out.files[urls.DOWNLOAD_RECOMMENDATIONS] = downloads.recommendations_csv(dataset)
 
-    for position, issue in enumerate(dataset.issues):
-        page = urls.issue_page(issue)
-        older, newer = pages.neighbours_at(dataset.issues, position)
-        previous = week.previous_issue(dataset.issues, position)
-        out.pages[page] = memoized(
-            ("page", id(issue), id(previous), older, newer, registry_key, site_url),
-            (issue, previous),
-            partial(pages.issue_page, issue, previous, older, newer, registry),
-        )
-        for exhibit in issue.exhibits:
-            if exhibit.kind in CHART_EXHIBITS:
-                reads = registry_key if exhibit.kind == "stocks" else series_key
-                out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = memoized(
-                    ("csv", id(issue), exhibit.number, reads, site_url),
-                    issue,
-                    partial(pages.exhibit_csv, issue, exhibit, registry, series),
+        for position, issue in enumerate(dataset.issues):
+            page = urls.issue_page(issue)
+            older, newer = pages.neighbours_at(dataset.issues, position)
+            previous = week.previous_issue(dataset.issues, position)
+            out.pages[page] = memoized(
+                ("page", id(issue), id(previous), older, newer, registry_key, site_url),
+                (issue, previous),
+                partial(pages.issue_page, issue, previous, older, newer, registry),
+            )
+            for exhibit in issue.exhibits:
+                if exhibit.kind in CHART_EXHIBITS:
+                    reads = registry_key if exhibit.kind == "stocks" else series_key
+                    out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = memoized(
+                        ("csv", id(issue), exhibit.number, reads, site_url),
+                        issue,
+                        partial(pages.exhibit_csv, issue, exhibit, registry, self.series),
+                    )
+        records = company_pages.company_records(dataset)
+        out.files[urls.DOWNLOAD_INDEX] = downloads.index_json(dataset, records, site_url)
+        out.pages[urls.COMPANY_INDEX] = company_pages.company_index_page(records, dataset.registry.sectors)
+        for record in records:
+            page = urls.company_page(record.company)
+            # what a company page and its CSV read of the issues: slugs, titles, stock rows
+            history = tuple((a.issue.slug, a.row) for a in record.history) if self.memo is not None else ()
+            lists = (
+                repr(record.company),
+                history,
+                tuple((issue.slug, segment) for issue, segment in record.recommended),
+                tuple((issue.slug, issue.title) for issue in record.mentioned),
+            )
+            out.pages[page] = memoized(
+                ("company", *lists, site_url) if self.memo is not None else (),
+                None,
+                partial(company_pages.company_page, record),
+            )
+            if company_pages.has_feed(record):
+                # what its feed reads beyond the page: each entry's issue title and corrections
+                entries = tuple((i.slug, i.title, i.revisions) for i in company_feed_issues(record))
+                feed = memoized(
+                    ("company-feed", *lists, entries, site_url) if self.memo is not None else (),
+                    None,
+                    partial(company_feed_xml, record, site_url),
                 )
-    records = company_pages.company_records(dataset)
-    out.files[urls.DOWNLOAD_INDEX] = downloads.index_json(dataset, records, site_url)
-    out.pages[urls.COMPANY_INDEX] = company_pages.company_index_page(records, dataset.registry.sectors)
-    for record in records:
-        page = urls.company_page(record.company)
-        # what a company page and its CSV read of the issues: slugs, titles, stock rows
-        history = tuple((a.issue.slug, a.row) for a in record.history) if memo is not None else ()
-        lists = (
-            repr(record.company),
-            history,
-            tuple((issue.slug, segment) for issue, segment in record.recommended),
-            tuple((issue.slug, issue.title) for issue in record.mentioned),
-        )
-        out.pages[page] = memoized(
-            ("company", *lists, site_url) if memo is not None else (), None, partial(company_pages.company_page, record)
-        )
-        if company_pages.has_feed(record):
-            # what its feed reads beyond the page: each entry's issue title and corrections
-            entries = tuple((i.slug, i.title, i.revisions) for i in company_feed_issues(record))
-            out.files[urls.beside(page, urls.COMPANY_FEED)] = memoized(
-                ("company-feed", *lists, entries, site_url) if memo is not None else (),
-                None,
-                partial(company_feed_xml, record, site_url),
-            )
-        if record.history:
-            out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
-                ("company-csv", repr(record.company), history, site_url) if memo is not None else (),
-                None,
-                partial(tables.rows_csv, derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)),
-            )
-    if memo is not None:
-        memo.clear()
-        memo.update(kept)
+                assert feed is not None  # has_feed: an issue lists, recommends or names the company
+                out.files[urls.beside(page, urls.COMPANY_FEED)] = feed
+            if record.history:
+                out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
+                    ("company-csv", repr(record.company), history, site_url) if self.memo is not None else (),
+                    None,
+                    partial(tables.rows_csv, derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)),
+                )
+        if self.memo is not None:
+            self.memo.clear()
+            self.memo.update(self.used)
 
-    out.pages[urls.SECTOR_INDEX] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)
-    for sector in dataset.registry.sectors:
-        page = urls.sector_page(sector)
-        out.pages[page] = sector_pages.sector_page(sector, records, medians[sector])
-        if not medians[sector].empty:
-            out.files[urls.beside(page, urls.MEDIANS_CSV)] = tables.chart_csv(medians[sector])
-    return out
+        out.pages[urls.SECTOR_INDEX] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)
+        for sector in dataset.registry.sectors:
+            page = urls.sector_page(sector)
+            out.pages[page] = sector_pages.sector_page(sector, records, medians[sector])
+            if not medians[sector].empty:
+                out.files[urls.beside(page, urls.MEDIANS_CSV)] = tables.chart_csv(medians[sector])
+        return out

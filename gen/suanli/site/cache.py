@@ -1,19 +1,15 @@
 """The generator's output, cached by content hash.
 
-A preview rebuild (`serve`, on every save) and the hook-then-gen-files pair of
-every build would otherwise load, validate and render the same data again. The
-key is a hash of every data file's path and bytes, the generator's own source,
-the versions of the libraries that shape its output, and the site URL; only
-valid data is ever cached, so a cache hit also means the data validated.
+A preview rebuild (`serve`, on every save) would otherwise load, validate and render the same data
+again. The key is the generator's source digest (suanli.source: its code and the libraries that shape
+its output), the site URL, and every data file's path and bytes; only valid data is ever cached, so a
+hit also means the data validated.
 
-Two levels: in this process (the hook and the gen-files script of one build
-share one result: the hook's on_config computes it, the others take `current()`)
-and on disk (`$SUANLI_CACHE`, default `.cache/suanli` in the working folder;
-`SUANLI_CACHE=off` disables it), for later builds. A result is stored on disk only
-if the source on disk is still the one this module was imported from, so a key
-never names another code's output. Under `serve` (site/kept.py) a cache miss
-loads and renders with the preview's memos: only changed issues are parsed and
-rendered again.
+Two levels: the session's last result in memory (an unchanged rebuild under `serve` takes it without
+unpickling) and a folder on disk (the plugin's `cache` option, `$SUANLI_CACHE`; "off" for none), for
+later processes. A result is stored only if the source on disk is still the one the build runs, so a
+key never names another code's output. Under `serve` a miss loads and renders with the session's
+memos: only changed issues are parsed and rendered again.
 """
 
 from __future__ import annotations
@@ -23,16 +19,13 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from suanli.settings import Settings
-from suanli.site import kept
+from suanli.site.session import Session
+from suanli.source import source_digest
 
 KEEP = 8  # cache entries kept on disk, newest first
-LIBRARIES = ("pandas", "altair", "markdown", "pyyaml", "jinja2", "nh3", "pypinyin")
-PACKAGE = Path(__file__).resolve().parent.parent  # gen/suanli: every module, template and data file in it
-SOURCE_SUFFIXES = (".py", ".yaml", ".html")
 
 
 # A page's HTML blocks, in placeholder order: (UTF-8 HTML, spliced before the search plugin reads the
@@ -51,27 +44,9 @@ class SiteResult:
     jieba_words: str
 
 
-_memory: dict[str, SiteResult] = {}
-
-
-def _source_hash() -> bytes:
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
-    return digest.digest()
-
-
-LOADED_SOURCE = _source_hash()  # the code this process runs (gen/hooks.py imports it afresh when it changes)
-
-
-def fingerprint(data_dir: Path, site_url: str) -> str:
-    digest = hashlib.sha256(_source_hash() + site_url.encode() + b"\0")
+def fingerprint(data_dir: Path, site_url: str, source: bytes) -> str:
+    """The cache key of `data_dir` built for `site_url` by the code whose digest is `source`."""
+    digest = hashlib.sha256(source + site_url.encode() + b"\0")
     root = Path(data_dir)
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
@@ -81,56 +56,56 @@ def fingerprint(data_dir: Path, site_url: str) -> str:
     return digest.hexdigest()
 
 
-def site_result(settings: Settings) -> SiteResult:
+def site_result(settings: Settings, session: Session, source: bytes) -> SiteResult:
     """Load, validate and render the settings' data folder (raising DataErrors), or reuse an identical
-    earlier result."""
+    earlier result. `source`: the digest of the code this build runs."""
     # Imported here: a cache hit (every unchanged rebuild) needs neither pandas nor the renderer.
     from suanli.load import dataset as load
-    from suanli.render import jieba_words as search
-    from suanli.site import assemble as site
 
     data_dir, site_url = settings.data_dir, settings.site_url
     if not Path(data_dir).is_dir():
         load.load_dataset(data_dir)  # raises the "no such folder" error
-    key = fingerprint(data_dir, site_url)
-    if key in _memory:
-        return _memory[key]
+    key = fingerprint(data_dir, site_url, source)
+    if session.result is not None and session.result[0] == key:
+        return session.result[1]
     folder = settings.cache_dir
     stored = folder / f"{key}.pickle" if folder else None
-    result = None
-    if stored is not None and stored.is_file():
-        try:
-            result = pickle.loads(stored.read_bytes())
-        except Exception:  # a cache file cut short or from another version: rebuild it
-            result = None
-    if not isinstance(result, SiteResult):
-        if kept.serving:
-            dataset = load.load_dataset(data_dir, kept.issues)
-            rendered = site.render(dataset, site_url, kept.pages)
-        else:
-            dataset = load.load_dataset(data_dir)
-            rendered = site.render(dataset, site_url)
-        files = {path: text.encode("utf-8") for path, text in rendered.files.items()}
-        blocks: dict[str, Blocks] = {}
-        for path, page in rendered.pages.items():
-            files[path] = page.markdown.encode("utf-8")
-            if page.blocks:
-                blocks[path] = tuple(
-                    (block.html.encode("utf-8"), block.searchable, block.check_links) for block in page.blocks
-                )
-        result = SiteResult(files, blocks, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
-        del dataset, rendered
-        if stored is not None and _source_hash() == LOADED_SOURCE:
+    result = _read(stored) if stored is not None else None
+    if result is None:
+        result = _render(settings, session)
+        if stored is not None and source_digest() == source:
             _store(stored, result)
-    _memory.clear()  # one build at a time: keep only the current result in memory
-    _memory[key] = result
+    # one build at a time: the session keeps only the current result in memory
+    session.result = (key, result) if session.serving else None
     return result
 
 
-def current() -> SiteResult:
-    """The result this build's first `site_result` call (the hook's on_config) made or found: the gen-files
-    script and the hook's on_files take it without hashing the data folder again."""
-    return next(iter(_memory.values()))
+def _render(settings: Settings, session: Session) -> SiteResult:
+    from suanli.load import dataset as load
+    from suanli.render import jieba_words as search
+    from suanli.site import assemble as site
+
+    dataset = load.load_dataset(settings.data_dir, session.issues if session.serving else None)
+    rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None)
+    files = {path: text.encode("utf-8") for path, text in rendered.files.items()}
+    blocks: dict[str, Blocks] = {}
+    for path, page in rendered.pages.items():
+        files[path] = page.markdown.encode("utf-8")
+        if page.blocks:
+            blocks[path] = tuple(
+                (block.html.encode("utf-8"), block.searchable, block.check_links) for block in page.blocks
+            )
+    return SiteResult(files, blocks, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
+
+
+def _read(path: Path) -> SiteResult | None:
+    if not path.is_file():
+        return None
+    try:
+        result = pickle.loads(path.read_bytes())
+    except Exception:  # a cache file cut short or from another version: rebuild it
+        return None
+    return result if isinstance(result, SiteResult) else None
 
 
 def _store(path: Path, result: SiteResult) -> None:

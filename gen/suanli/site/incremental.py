@@ -6,7 +6,7 @@ Why it stays correct: the generator still produces every page's Markdown and HTM
 (from its cache, its memos, or afresh), so whatever a page shows of other issues (the archive, the home
 page, /latest/, the previous/next links, company and sector pages, the feed) is already in that page's own
 sources; comparing a digest of each file's sources with the last build's finds exactly the pages to
-render. What shapes every page besides its own sources (mkdocs.yml, the theme overrides, the hook and the
+render. What shapes every page besides its own sources (mkdocs.yml, the theme overrides, the
 generator's code, `extra`, the site URL, the search words, the package versions, the navigation's titles)
 is one key: when it changes, when a file disappeared, or when there is no last build (the first build, or
 an error after the site folder was touched), the build is a clean one (site folder emptied, every file
@@ -14,9 +14,10 @@ written). Pages skipped keep their HTML in the site folder, their search entries
 Material in a clean build's order) and their anchors for link validation. Pages whose rendering warned
 are rendered again next time, so a strict build stops on them as a clean one would.
 
-It acts only under `suanli serve` (`properdocs serve --dirty`); `properdocs build` is as before. The
-record of the last good build lives in site/kept.py (it outlives the generator's reload); ProperDocs'
-and Material's internals are reached only through site/mkdocs_internals.py.
+It acts only under `suanli serve` (`properdocs serve --dirty`); `properdocs build` is as before. One
+IncrementalBuild lives for one build (site/build.py makes it); the record of the last good build is the
+session's (site/session.py), which outlives the generator's reload. ProperDocs' and Material's internals
+are reached only through site/mkdocs_internals.py.
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-from typing import Any
 
-from suanli.site import kept
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
 from suanli.site import mkdocs_internals as mi
 from suanli.site.cache import Blocks
+from suanli.site.session import Session
 
-log = logging.getLogger("mkdocs.hooks.suanli.incremental")
+log = logging.getLogger("mkdocs.plugins.suanli.incremental")
 
-VERSIONS = ("properdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "mkdocs-gen-files")
 HANDLER = "suanli-page-warnings"
 
 
@@ -45,71 +48,27 @@ class Record:
 
     key: str = ""
     digests: dict[str, bytes] = field(default_factory=dict)  # every file's src_uri -> digest of its sources
-    search: dict[str, list[dict]] = field(default_factory=dict)  # page src_uri -> its search entries
-    anchors: dict[str, tuple[Any, dict]] = field(default_factory=dict)  # page -> (present anchors, links)
+    search: dict[str, list[mi.SearchEntry]] = field(default_factory=dict)  # page src_uri -> its search entries
+    anchors: dict[str, mi.Anchors] = field(default_factory=dict)  # page src_uri -> its anchors and links
     warned: set[str] = field(default_factory=set)  # pages whose rendering logged a warning
 
 
-@dataclass
-class _Current:
-    """This build, between on_config and on_post_build / on_build_error."""
-
-    record: Record | None = None
-    files: Any = None
-    touched: bool = False  # the build has started writing the site folder (on_nav planned it)
-    committed: bool = False
-    rendering: str | None = None  # the page being rendered: its warnings are laid to it
-    stats: dict = field(default_factory=dict)
-
-
-_now = _Current()
-
-
 class _PageWarnings(logging.Handler):
-    def __init__(self) -> None:
+    """Lays each warning logged while a page renders to that page."""
+
+    def __init__(self, build: IncrementalBuild) -> None:
         super().__init__(logging.WARNING)
         self.name = HANDLER
+        self.build = build
 
     def emit(self, record: logging.LogRecord) -> None:
-        if _now.rendering is not None and _now.record is not None:
-            _now.record.warned.add(_now.rendering)
+        if self.build.rendering is not None and self.build.record is not None:
+            self.build.record.warned.add(self.build.rendering)
 
 
-def startup(command: str, is_dirty: bool) -> None:
-    """on_startup (once per process)."""
-    kept.serving = command == "serve"
-    kept.dirty = command == "serve" and is_dirty
-
-
-def enabled() -> bool:
-    return kept.dirty
-
-
-def begin() -> None:
-    """on_config: nothing of the site folder is touched yet; a data error here keeps the last build."""
-    global _now
-    _now = _Current()
-    if enabled():
-        mi.quiet_dirty_warning()
-        logger = logging.getLogger(mi.WARNINGS_LOGGER)
-        for handler in [h for h in logger.handlers if h.name == HANDLER]:
-            logger.removeHandler(handler)  # an earlier code's
-        logger.addHandler(_PageWarnings())
-
-
-def load_words_once(path: str) -> bool:
-    """Whether Material should load this jieba dictionary now: once per process, into a fresh tokenizer
-    when the words change (as a clean build in a new process has it)."""
-    if path == kept.words:
-        return False
-    if kept.words is not None:
-        mi.reset_jieba()
-    kept.words = path
-    return True
-
-
-def environment_key(config: Any, hook_file: str, source: bytes, words: str) -> str:
-    """What shapes every page besides its own sources."""
+def environment_key(config: MkDocsConfig, source: bytes, words: str) -> str:
+    """What shapes every page besides its own sources: mkdocs.yml, the theme overrides, the generator's
+    code and libraries (`source`), `extra`, the site URL and the search words."""
     digest = hashlib.sha256()
 
     def add(part: bytes | str) -> None:
@@ -117,7 +76,6 @@ def environment_key(config: Any, hook_file: str, source: bytes, words: str) -> s
         digest.update(b"\0")
 
     add(Path(config.config_file_path).read_bytes())
-    add(Path(hook_file).read_bytes())
     add(source)
     if config.theme.custom_dir:
         overrides = Path(config.theme.custom_dir)
@@ -128,15 +86,13 @@ def environment_key(config: Any, hook_file: str, source: bytes, words: str) -> s
     add(json.dumps(config.extra, sort_keys=True, default=str))
     add(config.site_url or "")
     add(words)
-    for name in VERSIONS:
-        add(f"{name}={metadata.version(name)}")
     return digest.hexdigest()
 
 
-def _digest(file: Any, blocks: dict[str, Blocks]) -> bytes:
+def _digest(file: File, blocks: dict[str, Blocks]) -> bytes:
     digest = hashlib.blake2b(digest_size=16)
     if file.generated_by is None and not file.is_documentation_page():
-        stat = Path(file.abs_src_path).stat()  # a real static file: ProperDocs' own mtime check copies it
+        stat = Path(file.abs_src_path or "").stat()  # a real static file: ProperDocs' own mtime check copies it
         digest.update(f"{stat.st_mtime_ns}:{stat.st_size}".encode())
         return digest.digest()
     digest.update(file.content_bytes)
@@ -145,99 +101,110 @@ def _digest(file: Any, blocks: dict[str, Blocks]) -> bytes:
     return digest.digest()
 
 
-def plan(nav: Any, files: Any, config: Any, key: str, blocks: dict[str, Blocks]) -> None:
-    """on_nav: decide what this build renders and copies; a full build empties the site folder first."""
-    if not enabled():
-        return
-    titles = mi.nav_titles(nav)
-    current = Record(key=key + repr(titles))
-    current.digests = {file.src_uri: _digest(file, blocks) for file in files}
-    last: Record | None = kept.preview
-    reason = None
-    changed: set[str] = set()
-    if last is None:
-        reason = "no earlier build in the site folder"
-    elif last.key != current.key:
-        reason = "configuration, theme, code, search words or navigation changed"
-    elif not last.digests.keys() <= current.digests.keys():
-        reason = "files were removed"
-    else:
-        changed = {uri for uri, d in current.digests.items() if last.digests.get(uri) != d} | last.warned
-        if changed & {uri for uri, title in titles if title is None}:
-            reason = "a page whose title the navigation shows changed"
-    _now.record, _now.files, _now.touched = current, files, True
-    pages = [file for file in files if file.is_documentation_page()]
-    if reason is not None:
-        mi.clean_site_dir(config)
-        for file in files:
-            mi.set_modified(file, True)
-        _now.stats = {"mode": "full", "reason": reason, "pages": len(pages)}
-        log.info(f"Full build: {reason}")
-        return
-    for file in files:
-        if file.is_documentation_page() or file.generated_by is not None:
-            mi.set_modified(file, file.src_uri in changed)
-    rendered = sum(file.src_uri in changed for file in pages)
-    _now.stats = {"mode": "incremental", "pages": rendered}
-    log.info(f"Incremental build: {rendered} of {len(pages)} pages to render")
+class IncrementalBuild:
+    """One build under `serve --dirty`, from on_config to on_post_build or on_build_error: what it renders,
+    and the record the session keeps once it succeeded. A build that is not incremental does nothing here."""
 
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.enabled = session.dirty
+        self.record: Record | None = None
+        self.files: Files | None = None
+        self.touched = False  # the build has started writing the site folder (on_nav planned it)
+        self.committed = False
+        self.rendering: str | None = None  # the page being rendered: its warnings are laid to it
+        self.mode = ""  # "full" or "incremental", once planned
+        self.rendered = 0  # pages this build renders
+        if self.enabled:
+            mi.quiet_dirty_warning()
+            logger = logging.getLogger(mi.WARNINGS_LOGGER)
+            for handler in [h for h in logger.handlers if h.name == HANDLER]:
+                logger.removeHandler(handler)  # an earlier build's
+            logger.addHandler(_PageWarnings(self))
 
-def rendering(page: Any) -> None:
-    """From on_pre_page to on_page_content, and from on_page_context to on_post_page: warnings logged
-    meanwhile are the page's."""
-    _now.rendering = page.file.src_uri if page is not None else None
-
-
-def restore_skipped() -> None:
-    """on_env: skipped pages get the anchors of the build that rendered them (validate_anchor_links)."""
-    last: Record | None = kept.preview
-    if not enabled() or _now.record is None or last is None:
-        return
-    for file in _now.files.documentation_pages():
-        if file.page is not None and not mi.was_rendered(file.page):
-            mi.restore_anchors(file.page, *last.anchors.get(file.src_uri, (None, {})), _now.files)
-
-
-def merge_search_index(config: Any) -> None:
-    """on_post_build, before Material writes the index: every page's entries, in a clean build's order."""
-    current, last = _now.record, kept.preview
-    if not enabled() or current is None:
-        return
-    fresh: dict[str, list[dict]] = {}
-    for entry in mi.search_entries(config):
-        fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
-    entries: list[dict] = []
-    for file in _now.files.documentation_pages():
-        page = file.page
-        if page is None:
-            continue
-        if mi.was_rendered(page):
-            current.search[file.src_uri] = fresh.get(page.url, [])
-            current.anchors[file.src_uri] = mi.anchors_of(page)
+    def plan(self, nav: Navigation, files: Files, config: MkDocsConfig, key: str, blocks: dict[str, Blocks]) -> None:
+        """on_nav: decide what this build renders and copies; a full build empties the site folder first."""
+        if not self.enabled:
+            return
+        titles = mi.nav_titles(nav)
+        current = Record(key=key + repr(titles))
+        current.digests = {file.src_uri: _digest(file, blocks) for file in files}
+        last = self.session.preview
+        reason = None
+        changed: set[str] = set()
+        if last is None:
+            reason = "no earlier build in the site folder"
+        elif last.key != current.key:
+            reason = "configuration, theme, code, search words or navigation changed"
+        elif not last.digests.keys() <= current.digests.keys():
+            reason = "files were removed"
         else:
-            current.search[file.src_uri] = last.search.get(file.src_uri, []) if last else []
-            current.anchors[file.src_uri] = last.anchors.get(file.src_uri, (None, {})) if last else (None, {})
-        entries += current.search[file.src_uri]
-    mi.replace_search_entries(config, entries)
+            changed = {uri for uri, d in current.digests.items() if last.digests.get(uri) != d} | last.warned
+            if changed & {uri for uri, title in titles if title is None}:
+                reason = "a page whose title the navigation shows changed"
+        self.record, self.files, self.touched = current, files, True
+        pages = [file for file in files if file.is_documentation_page()]
+        if reason is not None:
+            mi.clean_site_dir(config)
+            for file in files:
+                mi.set_modified(file, True)
+            self.mode, self.rendered = "full", len(pages)
+            log.info(f"Full build: {reason}")
+            return
+        for file in files:
+            if file.is_documentation_page() or file.generated_by is not None:
+                mi.set_modified(file, file.src_uri in changed)
+        self.mode, self.rendered = "incremental", sum(file.src_uri in changed for file in pages)
+        log.info(f"Incremental build: {self.rendered} of {len(pages)} pages to render")
 
+    def render_page(self, page: Page | None) -> None:
+        """From on_pre_page to on_page_content, and from on_page_context to on_post_page: warnings logged
+        meanwhile are the page's."""
+        self.rendering = page.file.src_uri if page is not None else None
 
-def commit() -> None:
-    """on_post_build: the site folder now holds this build."""
-    if enabled() and _now.record is not None:
-        kept.preview = _now.record
-        _now.record, _now.files, _now.committed = None, None, True
+    def restore_skipped(self) -> None:
+        """on_env: skipped pages get the anchors of the build that rendered them (validate_anchor_links)."""
+        last = self.session.preview
+        if not self.enabled or self.record is None or self.files is None or last is None:
+            return
+        for file in self.files.documentation_pages():
+            if file.page is not None and not mi.was_rendered(file.page):
+                mi.restore_anchors(file.page, last.anchors.get(file.src_uri, mi.NO_ANCHORS), self.files)
 
+    def merge_search_index(self, config: MkDocsConfig) -> None:
+        """on_post_build, before Material writes the index: every page's entries, in a clean build's order."""
+        current, last = self.record, self.session.preview
+        if not self.enabled or current is None or self.files is None:
+            return
+        fresh: dict[str, list[mi.SearchEntry]] = {}
+        for entry in mi.search_entries(config):
+            fresh.setdefault(str(entry["location"]).split("#", 1)[0], []).append(entry)
+        entries: list[mi.SearchEntry] = []
+        for file in self.files.documentation_pages():
+            page = file.page
+            if page is None:
+                continue
+            if mi.was_rendered(page):
+                current.search[file.src_uri] = fresh.get(page.url, [])
+                current.anchors[file.src_uri] = mi.anchors_of(page)
+            else:
+                current.search[file.src_uri] = last.search.get(file.src_uri, []) if last else []
+                current.anchors[file.src_uri] = last.anchors.get(file.src_uri, mi.NO_ANCHORS) if last else mi.NO_ANCHORS
+            entries += current.search[file.src_uri]
+        mi.replace_search_entries(config, entries)
 
-def failed(error: BaseException) -> None:
-    """on_build_error: after the site folder was touched its state is unknown, so the next build is a clean
-    one; except strict mode's Abort, raised after on_post_build, when the folder is whole and committed
-    (its warned pages are rendered again next time)."""
-    from mkdocs.exceptions import Abort
+    def commit(self) -> None:
+        """on_post_build: the site folder now holds this build."""
+        if self.enabled and self.record is not None:
+            self.session.preview = self.record
+            self.record, self.files, self.committed = None, None, True
 
-    if _now.touched and not (_now.committed and isinstance(error, Abort)):
-        kept.preview = None
-    _now.record, _now.files, _now.touched = None, None, False
+    def failed(self, error: BaseException) -> None:
+        """on_build_error: after the site folder was touched its state is unknown, so the next build is a
+        clean one; except strict mode's Abort, raised after on_post_build, when the folder is whole and
+        committed (its warned pages are rendered again next time)."""
+        from mkdocs.exceptions import Abort
 
-
-def stats() -> dict:
-    return dict(_now.stats)
+        if self.touched and not (self.committed and isinstance(error, Abort)):
+            self.session.preview = None
+        self.record, self.files, self.touched = None, None, False

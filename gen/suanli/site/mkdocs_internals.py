@@ -1,10 +1,10 @@
 """Every place the generator reaches into MkDocs (ProperDocs), Material or their preview server beyond
 the documented plugin events: few, small, and all here, so a new version of either is checked in one
-file. The hook (gen/hooks.py) calls these; nothing else does.
+file. The plugin's build (site/build.py, site/incremental.py) calls these; nothing else does.
 
 1. Material's search plugin reads its jieba user dictionary from its own config object
    (`config.plugins["material/search"].config.jieba_dict_user`): set in on_config, before the plugin's
-   on_config reads it (the hook's on_config runs first, at priority 100).
+   on_config reads it (the suanli plugin's on_config runs first, at priority 100).
 2. Data files reach the build from memory as `File.generated(config, path, content=...)`.
 3. The preview server's builder (`LiveReloadServer.builder`) is wrapped, so a data error keeps the last
    good site up instead of leaving the server stuck.
@@ -17,10 +17,11 @@ file. The hook (gen/hooks.py) calls these; nothing else does.
 5. Incremental preview (site/incremental.py decides; the functions of section 5 below are its hands).
 6. jieba: Material's search calls `jieba.load_userdict` in its on_config on every build; that adds to
    jieba's one global tokenizer (`jieba.dt`), whose word total grows with each load and shifts how text
-   is cut, so a rebuild under `serve` indexed differently from a clean build. The hook has Material load
-   the words once per process, and `reset_jieba` gives the tokenizer a fresh start when they change.
-7. ProperDocs loads a hooks file once per process (`config_options.Hooks._load_hook` is cached), so
-   gen/hooks.py itself is never reloaded under `serve`; it imports the generator afresh instead.
+   is cut, so a rebuild under `serve` indexed differently from a clean build. The plugin has Material
+   load the words once per process, and `reset_jieba` gives the tokenizer a fresh start when they change.
+7. MkDocs keeps a plugin instance that has `on_startup` for the whole of `serve` (its plugin cache), so
+   the plugin's own module is never reloaded; it imports the rest of the generator afresh instead
+   (site/plugin.py).
 """
 
 from __future__ import annotations
@@ -29,23 +30,36 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from mkdocs.structure.files import File
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
 from suanli.render import csp
 
 SEARCH_PLUGIN = "material/search"
 
+# One entry of Material's search index: {"location", "title", "text", ...}. Any: the plugin's own type
+SearchEntry = dict[str, Any]
+# A page's anchors and the anchors it links to in other pages (by src_uri), as validate_anchor_links reads
+# them. Any: Page.present_anchor_ids is untyped in MkDocs.
+Anchors = tuple[Any, dict[str, dict[str, str]]]
+NO_ANCHORS: Anchors = (None, {})
 
-def use_jieba_dictionary(config: Any, path: str) -> None:
+
+def use_jieba_dictionary(config: MkDocsConfig, path: str) -> None:
     """Material's search segments Chinese with jieba; this dictionary keeps company names whole."""
-    config.plugins[SEARCH_PLUGIN].config.jieba_dict_user = path
+    _search_plugin(config).config.jieba_dict_user = path
 
 
-def generated_file(config: Any, path: str, content: bytes) -> File:
+def generated_file(config: MkDocsConfig, path: str, content: bytes) -> File:
     return File.generated(config, path, content=content)
 
 
-def keep_serving_on_errors(server: Any, on_error: Callable[[], None], errors: tuple[type[BaseException], ...]) -> None:
+def keep_serving_on_errors(
+    server: LiveReloadServer, on_error: Callable[[], None], errors: tuple[type[BaseException], ...]
+) -> None:
     """Wrap the preview server's builder: a build that raises one of `errors` calls `on_error` instead."""
     build = server.builder
 
@@ -64,7 +78,7 @@ def _injected_script(page: str) -> str:
     return page[start : page.index("</script>", start)]
 
 
-def allow_preview_reload(server: Any) -> None:
+def allow_preview_reload(server: LiveReloadServer) -> None:
     """Make the preview server allow, in each page's policy, the reload script it injects into that page."""
     inject: Callable[[bytes, int], bytes] = server._inject_js_into_html
 
@@ -75,7 +89,7 @@ def allow_preview_reload(server: Any) -> None:
         page = injected.decode("utf-8")
         return csp.allow_script(page, _injected_script(page)).encode("utf-8")
 
-    server._inject_js_into_html = inject_and_allow
+    server._inject_js_into_html = inject_and_allow  # type: ignore[method-assign]
 
 
 # --- 5. Incremental preview -----------------------------------------------------------------------------
@@ -88,13 +102,13 @@ def allow_preview_reload(server: Any) -> None:
 # (Page.present_anchor_ids / links_to_anchors stay None) unless given those of the build that rendered it.
 # Material's search plugin instance lives as long as the process; it indexes the pages it renders in
 # on_page_context (SearchPlugin.search_index.entries, a list of {"location", "title", "text", ...}), and
-# its own dirty-reload merge (search_index_prev) assumes one page changed: the hook hands it every page's
+# its own dirty-reload merge (search_index_prev) assumes one page changed: the plugin hands it every page's
 # entries instead. build() logs "A 'dirty' build is being performed…" as a warning, which a strict build
 # counts as one.
 
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 _BUILD_LOGGER = "properdocs.commands.build"
-WARNINGS_LOGGER = "properdocs"  # every ProperDocs, plugin and hook (mkdocs.*) warning passes through it
+WARNINGS_LOGGER = "properdocs"  # every ProperDocs and plugin (mkdocs.*) warning passes through it
 
 
 class _QuietDirtyWarning(logging.Filter):
@@ -120,39 +134,46 @@ def set_modified(file: File, modified: bool) -> None:
     file.is_modified = _true if modified else _false  # type: ignore[method-assign]
 
 
-def clean_site_dir(config: Any) -> None:
+def clean_site_dir(config: MkDocsConfig) -> None:
     """What a clean build does before it writes anything."""
     from mkdocs import utils
 
     utils.clean_directory(config.site_dir)
 
 
-def nav_titles(nav: Any) -> list[tuple[str, str | None]]:
+def nav_titles(nav: Navigation) -> list[tuple[str, str | None]]:
     """Each page in the navigation with the title mkdocs.yml gives it (None: its title comes from its
     content). Read in on_nav, before any page is read, so only given titles are there."""
     return [(page.file.src_uri, page.title) for page in nav.pages]
 
 
-def was_rendered(page: Any) -> bool:
+def was_rendered(page: Page) -> bool:
     return page.markdown is not None
 
 
-def anchors_of(page: Any) -> tuple[Any, dict[str, dict[str, str]]]:
+def anchors_of(page: Page) -> Anchors:
     links = {file.src_uri: dict(anchors) for file, anchors in (page.links_to_anchors or {}).items()}
     return page.present_anchor_ids, links
 
 
-def restore_anchors(page: Any, anchors: Any, links: dict[str, dict[str, str]], files: Any) -> None:
-    page.present_anchor_ids = anchors
+def restore_anchors(page: Page, anchors: Anchors, files: Files) -> None:
+    present, links = anchors
+    page.present_anchor_ids = present
     page.links_to_anchors = {files.src_uris[uri]: a for uri, a in links.items() if uri in files.src_uris}
 
 
-def search_entries(config: Any) -> list[dict]:
-    return config.plugins[SEARCH_PLUGIN].search_index.entries
+def _search_plugin(config: MkDocsConfig) -> Any:
+    """Material's search plugin (Any: MkDocs types it as BasePlugin, without Material's attributes)."""
+    return config.plugins[SEARCH_PLUGIN]
 
 
-def replace_search_entries(config: Any, entries: list[dict]) -> None:
-    plugin = config.plugins[SEARCH_PLUGIN]
+def search_entries(config: MkDocsConfig) -> list[SearchEntry]:
+    entries: list[SearchEntry] = _search_plugin(config).search_index.entries
+    return entries
+
+
+def replace_search_entries(config: MkDocsConfig, entries: list[SearchEntry]) -> None:
+    plugin = _search_plugin(config)
     plugin.search_index.entries = entries
     plugin.search_index_prev = None
 

@@ -1,11 +1,11 @@
 """Putting a page's HTML blocks in for their placeholders, and checking the links they hold.
 
 The generator writes a page's tables, figures and prose as HTML from templates (render/html.py) and
-leaves a placeholder for each in the page's Markdown, so Python-Markdown never walks them. The hook
+leaves a placeholder for each in the page's Markdown, so Python-Markdown never walks them. The plugin
 splices each block in after Markdown has run: a searchable block (prose, controls) before Material's
 search plugin reads the page (on_page_content), the others (tables and figures of numbers, which the
 search leaves out anyway) after the page is rendered (on_post_page), so the search plugin does not
-walk them either. MkDocs never sees these blocks' links, so the hook checks them here, and a strict
+walk them either. MkDocs never sees these blocks' links, so the plugin checks them here, and a strict
 build fails on a broken one as it does on a broken Markdown link.
 """
 
@@ -27,7 +27,7 @@ def splice(page_html: str, blocks: Sequence[tuple[bytes, bool, bool]], *, search
     """`page_html` with the placeholder of each block whose `searchable` flag matches replaced by the block.
     A block is (UTF-8 HTML, searchable, links checked)."""
 
-    def block(match: re.Match) -> str:
+    def block(match: re.Match[str]) -> str:
         content, is_searchable, _ = blocks[int(match.group(1))]
         return content.decode("utf-8") if is_searchable == searchable else match.group(0)
 

@@ -1,0 +1,176 @@
+"""One MkDocs build of the site, from on_config to on_post_build or on_build_error.
+
+The plugin (site/plugin.py) makes a Build in on_config and hands each later event to it; the gen-files
+script (gen/write_pages.py) asks the plugin's current build for the pages. A Build holds the generator's
+result for its data (site/cache.py), the HTML blocks it splices into each page (site/splice.py), the
+paths of the site's files (to check the blocks' links) and, under `serve --dirty`, what this build
+renders (site/incremental.py). What outlives it is the session's (site/session.py).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import jieba
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from suanli.render import csp
+from suanli.settings import Settings
+from suanli.site import cache, incremental, splice
+from suanli.site import mkdocs_internals as mi
+from suanli.site.session import Session
+
+log = logging.getLogger("mkdocs.plugins.suanli")
+
+
+def jieba_dictionary(words: str) -> Path:
+    """The search words as a file (Material reads jieba's user dictionary from a path), named by content
+    so a build never overwrites a file another build is reading."""
+    path = Path(tempfile.gettempdir()) / f"suanli-jieba-{hashlib.sha256(words.encode()).hexdigest()[:16]}.txt"
+    if not path.exists():
+        path.write_text(words, encoding="utf-8")
+    return path
+
+
+class Build:
+    """One build's state and the work of each event. `source`: the digest of the generator's code this
+    build runs (suanli.source)."""
+
+    def __init__(self, settings: Settings, session: Session, source: bytes) -> None:
+        self.settings, self.session, self.source = settings, session, source
+        self.incremental = incremental.IncrementalBuild(session)
+        self.result: cache.SiteResult | None = None
+        self.site_files: set[str] = set()
+        self.frozen = False
+
+    # --- on_config: before MkDocs touches the site folder, so bad data leaves the last site as it was ---
+
+    def configure(self, config: MkDocsConfig) -> None:
+        """Load, validate and render the data (raising DataErrors), and set what the theme and Material's
+        search read from the configuration."""
+        # Material's search segments Chinese with jieba, which otherwise logs to stderr on every build.
+        jieba.setLogLevel(logging.WARNING)
+        start = time.perf_counter()
+        self.result = cache.site_result(self.settings, self.session, self.source)
+        config.extra["synthetic"] = self.result.synthetic
+        config.extra.setdefault("scope", csp.theme_scope(config.site_url or ""))  # one policy on every page
+        path = str(jieba_dictionary(self.result.jieba_words))
+        # Once per process: Material would otherwise load the words into jieba's one tokenizer again on every
+        # rebuild, drifting its segmentation away from a clean build's (site/mkdocs_internals.py, 6).
+        if path != self.session.words:
+            if self.session.words is not None:
+                mi.reset_jieba()
+            self.session.words = path
+            mi.use_jieba_dictionary(config, path)
+        # where a build's time goes, beside MkDocs' own "Documentation built in" (bench/run.py reads it)
+        log.info(f"Generated the pages and their data in {time.perf_counter() - start:.2f} seconds")
+
+    def _result(self) -> cache.SiteResult:
+        assert self.result is not None, "on_config made the result before any later event"
+        return self.result
+
+    # --- on_serve ----------------------------------------------------------------------------------
+
+    def serve(self, server: LiveReloadServer) -> None:
+        """During preview a bad edit must not take the site down: report the error in the terminal and keep
+        serving the last good build. The data folder is watched wherever it is."""
+        from mkdocs.exceptions import Abort, BuildError
+
+        server.watch(str(self.settings.data_dir.resolve()))
+        mi.allow_preview_reload(server)  # the policy also allows the reload script the server injects
+
+        def report() -> None:
+            log.error(
+                "The data has errors (listed above); still serving the last good build. "
+                "Fix the files and save to rebuild."
+            )
+
+        mi.keep_serving_on_errors(server, report, (Abort, BuildError, SystemExit))
+
+    # --- the generated files -----------------------------------------------------------------------
+
+    def pages(self) -> Iterator[tuple[str, bytes]]:
+        """The generated pages (Markdown), for the gen-files script to write."""
+        for path, content in self._result().files.items():
+            if path.endswith(".md"):
+                yield path, content
+
+    def add_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """on_files: the chart data and the feeds (thousands of small files at archive scale) go to MkDocs
+        from memory; writing them through gen-files' temporary folder cost a 520-week build 1.5 s."""
+        for path, content in self._result().files.items():
+            if not path.endswith(".md"):
+                files.append(mi.generated_file(config, path, content))
+        self.site_files = {file.dest_uri for file in files}
+        # What the generator left in memory lives until the build ends; frozen, the garbage collector stops
+        # walking it on every pass while MkDocs renders. Unfrozen when the build ends: under `serve` a frozen
+        # rebuild would otherwise never be freed.
+        gc.collect()
+        gc.freeze()
+        self.frozen = True
+        return files
+
+    def plan(self, nav: Navigation, files: Files, config: MkDocsConfig) -> None:
+        """on_nav: under `serve --dirty`, which pages this build renders."""
+        key = incremental.environment_key(config, self.source, self._result().jieba_words)
+        self.incremental.plan(nav, files, config, key, self._result().blocks)
+
+    # --- each page ---------------------------------------------------------------------------------
+
+    def page_content(self, html: str, page: Page) -> str:
+        """on_page_content: a page's searchable blocks (prose, controls) go in before the search plugin reads
+        the page. The links of every block the generator builds are checked here, and a broken one is a
+        warning (an error in a strict build), as MkDocs does for Markdown links. The prose's links are the
+        author's: the sanitizer judges what they may run, not where they lead."""
+        blocks = self._result().blocks.get(page.file.src_uri)
+        if blocks:
+            hrefs = [link for content, _, checked in blocks if checked for link in splice.links(content.decode())]
+            for link, target in splice.broken_links(page.url, hrefs, self.site_files):
+                log.warning(
+                    f"Doc file '{page.file.src_uri}' contains a link '{link}' in its generated HTML, "
+                    f"but the target '{target}' is not among the site's files."
+                )
+            html = splice.splice(html, blocks, searchable=True)
+        self.incremental.render_page(None)  # the page's warnings, its links' too, are laid to it until here
+        return html
+
+    def post_page(self, output: str, page: Page) -> str:
+        """on_post_page: the page's other blocks (tables and figures, out of the search index) go in now that
+        the search plugin has read the page; then the page gets its Content-Security-Policy."""
+        self.incremental.render_page(None)
+        blocks = self._result().blocks.get(page.file.src_uri)
+        if blocks:
+            output = splice.splice(output, blocks, searchable=False)
+        return csp.with_policy(output)
+
+    def post_template(self, output: str, template_name: str) -> str:
+        """on_post_template: every page rendered from a theme template alone (404.html) gets its policy too;
+        not the sitemap."""
+        return csp.with_policy(output) if template_name.endswith(".html") else output
+
+    # --- the end ----------------------------------------------------------------------------------
+
+    def finish(self, config: MkDocsConfig) -> None:
+        """on_post_build, before Material writes its search index."""
+        self._unfreeze()
+        self.incremental.merge_search_index(config)
+        self.incremental.commit()
+
+    def fail(self, error: BaseException) -> None:
+        self._unfreeze()
+        self.incremental.failed(error)
+
+    def _unfreeze(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False

@@ -1,0 +1,44 @@
+"""What outlives one build: a process's session (one `properdocs build`, or a whole `suanli serve`).
+
+The plugin instance owns one Session for its lifetime (MkDocs keeps a plugin that has `on_startup`
+across the rebuilds of `serve`). When the generator's code changes under `serve`, the plugin imports it
+afresh (site/plugin.py) and this module is not re-imported: a Session holds only plain containers, and
+`start_code` drops whatever an earlier code made, so no object of an earlier version is ever reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from suanli.load.dataset import IssueMemo
+    from suanli.site.cache import SiteResult
+    from suanli.site.incremental import Record
+
+
+@dataclass
+class Session:
+    """`serving`: under `serve`, where issues and pages are memoized between builds; `dirty`: `serve
+    --dirty`, where a rebuild renders only the pages whose sources changed (site/incremental.py)."""
+
+    serving: bool = False
+    dirty: bool = False
+    code: bytes = b""  # the digest of the generator's source the memos below were made with
+    # load/dataset.py's memo: an issue folder's parsed Issue, by its files' bytes and the registry
+    issues: IssueMemo = field(default_factory=dict)
+    # site/assemble.py's memo: issue pages, exhibit CSVs and company pages, by exactly what each reads
+    pages: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
+    # the last result, by its cache key: an unchanged rebuild neither hashes a pickle nor renders
+    result: tuple[str, SiteResult] | None = None
+    # site/incremental.py's record of the last good build (what the site folder holds)
+    preview: Record | None = None
+    # the jieba user dictionary loaded into this process's one tokenizer (not tied to the code)
+    words: str | None = None
+
+    def start_code(self, code: bytes) -> None:
+        """The generator's code is `code` from now on; forget what another code made."""
+        if code != self.code:
+            self.code, self.preview, self.result = code, None, None
+            self.issues.clear()
+            self.pages.clear()
