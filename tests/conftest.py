@@ -42,40 +42,35 @@ def cache_state() -> dict[str, tuple[int, int]]:
 
 
 def pytest_configure(config):
-    os.environ[RUN_MARK] = uuid.uuid4().hex
-    config.stash[CACHE_BEFORE] = cache_state()
-
-
-CACHE_BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
+    os.environ[RUN_MARK] = uuid.uuid4().hex  # in each process that runs tests (each xdist worker)
 
 
 def processes_of_this_run() -> dict[int, str]:
     return marked_processes(f"{RUN_MARK}={os.environ[RUN_MARK]}".encode(), os.getpid())
 
 
-def fail_the_run(session, lines: list[str]) -> None:
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter:
-        reporter.write_line("\n".join(lines), red=True)
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_sessionfinish(session, exitstatus):
-    if cache_state() != session.config.stash[CACHE_BEFORE]:
-        fail_the_run(session, [f"the tests changed {CHECKOUT_CACHE}: a build ran without a cache folder of its own"])
-    if not Path("/proc/self/environ").exists():
-        return  # not Linux: no way to look
-    deadline = time.monotonic() + 5  # a process told to stop by the last test gets its five seconds
-    while (survivors := processes_of_this_run()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    if not survivors:
-        return
-    for pid in survivors:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-    lines = [f"{len(survivors)} process(es) started by the tests were still running (now killed):"]
-    lines += [f"  {pid}: {command}" for pid, command in sorted(survivors.items())]
-    fail_the_run(session, lines)
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_behind():
+    """Set up first, so torn down last, in each process that runs tests: afterwards the checkout's .cache/
+    is as it was, and no process the tests started is still running (any that is, is killed). Either fails
+    the run, as an error in the last test's teardown."""
+    before = cache_state()
+    yield
+    problems = []
+    if cache_state() != before:
+        problems.append(f"the tests changed {CHECKOUT_CACHE}: a build ran without a cache folder of its own")
+    if Path("/proc/self/environ").exists():  # Linux: the only place to look
+        deadline = time.monotonic() + 5  # a process told to stop by the last test gets its five seconds
+        while (survivors := processes_of_this_run()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for pid in survivors:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        if survivors:
+            problems.append(f"{len(survivors)} process(es) started by the tests were still running (now killed):")
+            problems += [f"  {pid}: {command}" for pid, command in sorted(survivors.items())]
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
 
 
 @dataclass(frozen=True)

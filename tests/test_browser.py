@@ -260,14 +260,20 @@ def test_each_kind_of_page_draws_after_instant_navigation(page, served, name):
         "company": ("companies/", "#company-index a[href$='nvda-o/']"),
         "sector": ("sectors/", "article table a[href$='cpu-gpu/']"),
     }[name]
+
+    def click_through(selector: str, url: str) -> None:
+        """Click a link and wait until its page has replaced the one it was on: the URL changes before
+        the new page's content is in, so the article must have been swapped too."""
+        page.evaluate("document.querySelector('article').dataset.left = 'true'")
+        page.click(selector)
+        page.wait_for_url(url)
+        page.wait_for_function(
+            "() => document.querySelector('article') && !document.querySelector('article[data-left]')"
+        )
+
     if via[0]:
-        page.click(f"a.md-nav__link[href$='/{via[0]}']")
-        page.wait_for_url(origin + via[0])
-    page.evaluate("document.querySelector('article').dataset.left = 'true'")
-    page.click(via[1])
-    page.wait_for_url(origin + PAGES[name])
-    # the URL changes before the new page's content is in: wait for the article to be swapped
-    page.wait_for_function("() => document.querySelector('article') && !document.querySelector('article[data-left]')")
+        click_through(f"a.md-nav__link[href$='/{via[0]}']", origin + via[0])
+    click_through(via[1], origin + PAGES[name])
     if name in CHARTS_ON:
         assert all(c > 10 for c in wait_for_charts(page))
     assert page.evaluate("window.__sameDocument") is True

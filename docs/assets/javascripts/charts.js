@@ -40,6 +40,9 @@
   var templates = new Map();  // template URL -> {drawing, promise}, for the whole session
   var csvs = new Map();       // CSV URL -> {drawing, promise}, for the current page visit
   var visit = new AbortController();  // the current page visit's: aborted when the reader moves on
+  // The current page visit's URL: a chart's CSV is relative to its own page. Instant navigation changes
+  // the address before it swaps the page in, and a drawing of the old page may start in between.
+  var visitBase = document.baseURI;
   var views = [];           // the current drawing's views, finalized when it is superseded
   var current = new WeakMap();   // chart container -> its view in the current drawing, once drawn
   var controls = new WeakMap();  // chart container -> its export buttons (kept across redraws)
@@ -267,7 +270,7 @@
 
   // What a chart is drawn from: its kind's template in the current palette and its CSV text.
   function inputs(container, drawing) {
-    var csvUrl = new URL(container.dataset.csv, document.baseURI).href;
+    var csvUrl = new URL(container.dataset.csv, visitBase).href;
     var loads = Promise.all([template(container.dataset.kind, scheme(), drawing), csvText(csvUrl, drawing)]);
     loads.catch(function () {});  // handled when the chart's turn comes
     return loads;
@@ -632,6 +635,7 @@
   function newVisit() {
     if (visit) visit.abort();
     visit = new AbortController();
+    visitBase = document.baseURI;
     csvs = new Map();
     if (watcher) watcher.disconnect();
     watcher = null;
