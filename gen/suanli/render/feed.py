@@ -92,7 +92,7 @@ def _xml(rss: ET.Element) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
 
 
-def _last_change(issues: list[Issue] | tuple[Issue, ...]) -> dt.date:
+def last_change(issues: list[Issue] | tuple[Issue, ...]) -> dt.date:
     """When the feed last changed: its newest issue, or a later correction of any of them."""
     return max([*(i.date for i in issues), *(r.date for i in issues for r in i.revisions)])
 
@@ -101,7 +101,7 @@ def feed_xml(dataset: Dataset, site_url: str) -> str:
     """ElementTree escapes every text node; the description is HTML, carried as escaped text as RSS expects."""
     series_name = urls.SERIES_NAME
     rss, channel = _channel(
-        series_name, urls.absolute(site_url, urls.HOME), f"{series_name}：AI 算力板块周报", _last_change(dataset.issues)
+        series_name, urls.absolute(site_url, urls.HOME), f"{series_name}：AI 算力板块周报", last_change(dataset.issues)
     )
     issues = dataset.issues
     for position in range(len(issues) - 1, max(len(issues) - 1 - FEED_ITEMS, -1), -1):
@@ -140,7 +140,7 @@ def company_feed_xml(record: CompanyRecord, site_url: str) -> str | None:
         f"{urls.SERIES_NAME} · {label}",
         urls.absolute(site_url, page),
         f"{urls.SERIES_NAME}中关于{label}的每一期：股价复盘、建议关注与正文提及",
-        _last_change([issues[d] for d in newest]),
+        last_change([issues[d] for d in newest]),
     )
     for date in newest:
         issue = issues[date]

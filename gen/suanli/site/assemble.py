@@ -23,7 +23,7 @@ from suanli.render import company_pages, dashboard, downloads, sector_pages, url
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import formats as tables
 from suanli.render import issue_pages as pages
-from suanli.render.feed import company_feed_issues, company_feed_xml, feed_xml
+from suanli.render.feed import FEED_ITEMS, company_feed_issues, company_feed_xml, feed_xml, last_change
 from suanli.render.html import Page
 
 T = TypeVar("T")
@@ -83,13 +83,46 @@ class Assembly:
             registry_key = _digest(repr(registry.companies))
             series_key = _digest((series.traffic, series.downloads, series.gpu_prices))
         medians = derive.sector_medians(dataset)
-        out.pages[urls.HOME] = dashboard.home_page(dataset, medians)
-        out.pages[urls.ARCHIVE] = pages.archive_page(dataset)
-        out.pages[urls.LATEST] = pages.latest_page(dataset)
-        out.files[urls.FEED] = feed_xml(dataset, site_url)
-        out.pages[urls.DOWNLOADS] = downloads.downloads_page(dataset)
-        out.files[urls.DOWNLOAD_STOCKS] = downloads.stocks_csv(dataset)
-        out.files[urls.DOWNLOAD_RECOMMENDATIONS] = downloads.recommendations_csv(dataset)
+        issues = dataset.issues
+        # What the pages about the whole archive read, so a save redoes each only when that changed. By
+        # identity: an Issue is the same object while its folder and companies.yaml are unchanged
+        # (load/dataset.py's memo), kept alive by the entry so its id is not reused. By content: what is
+        # cheap to compare and often unchanged when an issue is edited.
+        every = tuple(id(issue) for issue in issues) if self.memo is not None else ()
+        medians_key = _digest(medians) if self.memo is not None else b""
+        recent = issues[-(dashboard.RECENT + 1) :]  # the home page's issues, and the one before them
+        in_feed = issues[-(FEED_ITEMS + 1) :]  # the feed's issues, and the one before them (本周变化)
+        out.pages[urls.HOME] = memoized(
+            ("home", tuple(id(i) for i in recent), len(issues), medians_key, registry_key),
+            recent,
+            partial(dashboard.home_page, dataset, medians),
+        )
+        out.pages[urls.ARCHIVE] = memoized(
+            ("archive", tuple((i.slug, i.title, i.highlights[:1]) for i in issues)),
+            None,
+            partial(pages.archive_page, dataset),
+        )
+        out.pages[urls.LATEST] = memoized(
+            ("latest", dataset.latest.slug, dataset.latest.title), None, partial(pages.latest_page, dataset)
+        )
+        out.files[urls.FEED] = memoized(
+            ("feed", tuple(id(i) for i in in_feed), last_change(issues), registry_key, site_url),
+            in_feed,
+            partial(feed_xml, dataset, site_url),
+        )
+        out.pages[urls.DOWNLOADS] = memoized(
+            ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset)
+        )
+        out.files[urls.DOWNLOAD_STOCKS] = memoized(
+            ("stocks.csv", tuple((i.slug, i.stocks) for i in issues), registry_key),
+            None,
+            partial(downloads.stocks_csv, dataset),
+        )
+        out.files[urls.DOWNLOAD_RECOMMENDATIONS] = memoized(
+            ("recommendations.csv", tuple((i.slug, i.recommendations) for i in issues), registry_key),
+            None,
+            partial(downloads.recommendations_csv, dataset),
+        )
 
         for position, issue in enumerate(dataset.issues):
             page = urls.issue_page(issue)
@@ -109,7 +142,11 @@ class Assembly:
                         partial(pages.exhibit_csv, issue, exhibit, registry, self.series),
                     )
         records = company_pages.company_records(dataset)
-        out.files[urls.DOWNLOAD_INDEX] = downloads.index_json(dataset, records, site_url)
+        out.files[urls.DOWNLOAD_INDEX] = memoized(
+            ("index.json", every, registry_key, site_url),
+            issues,
+            partial(downloads.index_json, dataset, records, site_url),
+        )
         out.pages[urls.COMPANY_INDEX] = company_pages.company_index_page(records, dataset.registry.sectors)
         for record in records:
             page = urls.company_page(record.company)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import jieba
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
@@ -29,6 +30,7 @@ from suanli.settings import Settings
 from suanli.site import cache, incremental, splice
 from suanli.site import mkdocs_internals as mi
 from suanli.site.session import Session
+from suanli.site.template_cache import SessionBytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.suanli")
 
@@ -50,6 +52,9 @@ class Build:
         self.settings, self.session, self.source = settings, session, source
         self.incremental = incremental.IncrementalBuild(session)
         self.result: cache.SiteResult | None = None
+        # the session's last result (under `serve`): the pages it had need not go through gen-files again
+        self.previous = session.result[1] if session.result is not None else None
+        self.written: set[str] = set()  # the pages gen-files wrote in this build
         self.site_files: set[str] = set()
         self.frozen = False
 
@@ -100,17 +105,33 @@ class Build:
     # --- the generated files -----------------------------------------------------------------------
 
     def pages(self) -> Iterator[tuple[str, bytes]]:
-        """The generated pages (Markdown), for the gen-files script to write."""
+        """The generated pages (Markdown) for the gen-files script to write: under `serve`, those that differ
+        from the last build's (on_files adds the others from memory, as it adds the data files)."""
+        before = self.previous.files if self.previous is not None else {}
         for path, content in self._result().files.items():
-            if path.endswith(".md"):
+            if path.endswith(".md") and before.get(path) != content:
+                self.written.add(path)
                 yield path, content
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """on_files: the chart data and the feeds (thousands of small files at archive scale) go to MkDocs
         from memory; writing them through gen-files' temporary folder cost a 520-week build 1.5 s."""
-        for path, content in self._result().files.items():
+        generated = self._result().files
+        # The pages gen-files did not write join the others in the order gen-files gives them all (the order
+        # of the search index); then the data files, in the generator's order, as in a clean build.
+        kept = [
+            mi.generated_file(config, path, content)
+            for path, content in generated.items()
+            if path.endswith(".md") and path not in self.written
+        ]
+        if kept:
+            files = mi.in_gen_files_order([*files, *kept])
+        for path, content in generated.items():
             if not path.endswith(".md"):
                 files.append(mi.generated_file(config, path, content))
+        if not self.session.serving:  # nothing reads the pages' Markdown again: gen-files' files hold it now
+            for path in self.written:
+                del generated[path]
         self.site_files = {file.dest_uri for file in files}
         # What the generator left in memory lives until the build ends; frozen, the garbage collector stops
         # walking it on every pass while MkDocs renders. Unfrozen when the build ends: under `serve` a frozen
@@ -119,6 +140,12 @@ class Build:
         gc.freeze()
         self.frozen = True
         return files
+
+    def theme_templates(self, env: Environment) -> None:
+        """on_env: under `serve`, the theme's templates are compiled once per session, not once per save."""
+        if self.session.serving:
+            env.bytecode_cache = SessionBytecodeCache(self.session.templates)
+        self.incremental.restore_skipped()
 
     def plan(self, nav: Navigation, files: Files, config: MkDocsConfig) -> None:
         """on_nav: under `serve --dirty`, which pages this build renders."""
@@ -151,6 +178,8 @@ class Build:
         blocks = self._result().blocks.get(page.file.src_uri)
         if blocks:
             output = splice.splice(output, blocks, searchable=False)
+            if not self.session.serving:  # the page is done; a preview compares them with the next build's
+                del self._result().blocks[page.file.src_uri]
         return csp.with_policy(output)
 
     def post_template(self, output: str, template_name: str) -> str:

@@ -87,14 +87,19 @@ def _render(settings: Settings, session: Session) -> SiteResult:
 
     dataset = load.load_dataset(settings.data_dir, session.issues if session.serving else None)
     rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None)
-    files = {path: text.encode("utf-8") for path, text in rendered.files.items()}
+    # Each text is encoded and let go of in turn, so the site is never held twice (as str and as bytes).
+    files: dict[str, bytes] = {}
+    for path in list(rendered.files):
+        files[path] = rendered.files.pop(path).encode("utf-8")
     blocks: dict[str, Blocks] = {}
-    for path, page in rendered.pages.items():
+    for path in list(rendered.pages):
+        page = rendered.pages.pop(path)
         files[path] = page.markdown.encode("utf-8")
         if page.blocks:
             blocks[path] = tuple(
                 (block.html.encode("utf-8"), block.searchable, block.check_links) for block in page.blocks
             )
+        del page
     return SiteResult(files, blocks, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
 
 
@@ -102,7 +107,8 @@ def _read(path: Path) -> SiteResult | None:
     if not path.is_file():
         return None
     try:
-        result = pickle.loads(path.read_bytes())
+        with path.open("rb") as handle:  # streamed: the file's bytes and the result are never both in memory
+            result = pickle.load(handle)
     except Exception:  # a cache file cut short or from another version: rebuild it
         return None
     return result if isinstance(result, SiteResult) else None

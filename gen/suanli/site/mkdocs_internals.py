@@ -5,7 +5,9 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
 1. Material's search plugin reads its jieba user dictionary from its own config object
    (`config.plugins["material/search"].config.jieba_dict_user`): set in on_config, before the plugin's
    on_config reads it (the suanli plugin's on_config runs first, at priority 100).
-2. Data files reach the build from memory as `File.generated(config, path, content=...)`.
+2. Data files reach the build from memory as `File.generated(config, path, content=...)`; so do, under
+   `serve`, the pages gen-files need not write again, put where gen-files would have them
+   (mkdocs-gen-files' FilesEditor.files sorts every file by MkDocs' `file_sort_key`).
 3. The preview server's builder (`LiveReloadServer.builder`) is wrapped, so a data error keeps the last
    good site up instead of leaving the server stuck.
 4. The preview server's `LiveReloadServer._inject_js_into_html(content: bytes, epoch: int) -> bytes`
@@ -32,7 +34,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -55,6 +57,11 @@ def use_jieba_dictionary(config: MkDocsConfig, path: str) -> None:
 
 def generated_file(config: MkDocsConfig, path: str, content: bytes) -> File:
     return File.generated(config, path, content=content)
+
+
+def in_gen_files_order(files: list[File]) -> Files:
+    """The files as mkdocs-gen-files hands them on (its FilesEditor.files): sorted by MkDocs' own key."""
+    return Files(sorted(files, key=file_sort_key))
 
 
 def keep_serving_on_errors(

@@ -35,6 +35,8 @@ class Session:
     preview: Record | None = None
     # the jieba user dictionary loaded into this process's one tokenizer (not tied to the code)
     words: str | None = None
+    # the theme's compiled templates (site/template_cache.py), checked against their source on each use
+    templates: dict[str, bytes] = field(default_factory=dict)
 
     def start_code(self, code: bytes) -> None:
         """The generator's code is `code` from now on; forget what another code made."""
