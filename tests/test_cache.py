@@ -21,7 +21,7 @@ SOURCE = source_digest()
 def fresh(tmp_path, monkeypatch):
     calls = []
     real = load.load_dataset
-    monkeypatch.setattr(load, "load_dataset", lambda root, memo=None: calls.append(root) or real(root, memo))
+    monkeypatch.setattr(load, "load_dataset", lambda root, *memos: calls.append(root) or real(root, *memos))
     return minimal_data(tmp_path / "data"), calls
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -179,15 +180,25 @@ def issue_prose(issue: Issue) -> str:
     return "\n".join([issue.title, *(h.heading for h in issue.highlights), *(h.body or "" for h in issue.highlights)])
 
 
-def mentions(dataset: Dataset) -> dict[str, list[Issue]]:
-    """For each company, the issues whose prose names it (by name, English name or alias), oldest first."""
-    patterns = {c.ticker: _name_pattern(c) for c in dataset.registry.companies}
+def name_patterns(registry: Registry) -> dict[str, re.Pattern[str]]:
+    """Each company's names (name, English name, aliases) as one pattern, by ticker."""
+    return {c.ticker: _name_pattern(c) for c in registry.companies}
+
+
+def names_in(issue: Issue, patterns: dict[str, re.Pattern[str]]) -> tuple[str, ...]:
+    """The tickers whose company the issue's prose names, in the patterns' order."""
+    prose = issue_prose(issue)
+    return tuple(ticker for ticker, pattern in patterns.items() if pattern.search(prose))
+
+
+def mentions(dataset: Dataset, named: Callable[[Issue], tuple[str, ...]] | None = None) -> dict[str, list[Issue]]:
+    """For each company, the issues whose prose names it (by name, English name or alias), oldest first.
+    `named`: names_in for each issue, as a preview session memoizes it (site/assemble.py)."""
+    patterns = name_patterns(dataset.registry)
     out: dict[str, list[Issue]] = {ticker: [] for ticker in patterns}
     for issue in dataset.issues:
-        prose = issue_prose(issue)
-        for ticker, pattern in patterns.items():
-            if pattern.search(prose):
-                out[ticker].append(issue)
+        for ticker in named(issue) if named is not None else names_in(issue, patterns):
+            out[ticker].append(issue)
     return out
 
 

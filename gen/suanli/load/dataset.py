@@ -60,13 +60,16 @@ SERIES_EXHIBITS = {
 }
 # Issues kept between builds: (issue folder, companies.yaml digest, the folder's files digest) -> Issue.
 IssueMemo = dict[tuple[str, bytes, bytes], Issue]
+# The series kept between builds: the digest of the series/ files -> Series (one entry, the last).
+SeriesMemo = dict[bytes, Series]
 
 
-def load_dataset(root: Path, memo: IssueMemo | None = None) -> Dataset:
+def load_dataset(root: Path, memo: IssueMemo | None = None, series_memo: SeriesMemo | None = None) -> Dataset:
     """Load and validate a whole data folder (raises DataErrors listing every problem). `memo` (a preview
     session's, site/session.py) keeps each issue folder's parsed Issue from one build to the next, keyed by
     the folder's files and companies.yaml, the only files `_load_issue` reads; only Issues that loaded
-    without an error are kept, and entries of folders gone or changed are dropped."""
+    without an error are kept, and entries of folders gone or changed are dropped. `series_memo` keeps the
+    series likewise, by the bytes of the files under series/."""
     root = Path(root)
     errors = Collector()
     if not root.is_dir():
@@ -74,7 +77,7 @@ def load_dataset(root: Path, memo: IssueMemo | None = None) -> Dataset:
         errors.raise_if_any()
     synthetic = _load_site(root / "site.yaml", errors)
     registry = _load_registry(root / "companies.yaml", errors)
-    series = _load_series(root / "series", errors)
+    series = _load_series_memoized(root / "series", errors, series_memo)
     issues = _load_issues(root / "issues", registry, errors, memo, root / "companies.yaml")
     if registry is not None:
         _check_exhibit_data(root, issues, series, errors)
@@ -525,6 +528,20 @@ def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tu
 
 # One row of a series file as parsed: column name -> value.
 SeriesRecord = dict[str, object]
+
+
+def _load_series_memoized(folder: Path, errors: Collector, memo: SeriesMemo | None) -> Series:
+    if memo is None:
+        return _load_series(folder, errors)
+    key = _files_digest(sorted(p for p in folder.iterdir() if p.is_file())) if folder.is_dir() else b""
+    if key in memo:
+        return memo[key]
+    before = len(errors.errors)
+    series = _load_series(folder, errors)
+    memo.clear()
+    if len(errors.errors) == before:
+        memo[key] = series
+    return series
 
 
 def _load_series(folder: Path, errors: Collector) -> Series:

@@ -7,6 +7,7 @@ prose names it. The index lists every company and filters in the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from suanli.contract import CURRENCY_UNITS, Company, Dataset, Issue
@@ -29,10 +30,12 @@ class CompanyRecord:
     mentioned: list[Issue]
 
 
-def company_records(dataset: Dataset) -> list[CompanyRecord]:
+def company_records(dataset: Dataset, named: Callable[[Issue], tuple[str, ...]] | None = None) -> list[CompanyRecord]:
+    """Every company with the issues that list, recommend and name it. `named`: derive.names_in for each
+    issue, as a preview session memoizes it."""
     history = derive.appearances(dataset)
     recommended = derive.recommendations_by_company(dataset)
-    mentioned = derive.mentions(dataset)
+    mentioned = derive.mentions(dataset, named)
     return [
         CompanyRecord(c, history[c.ticker], recommended[c.ticker], mentioned[c.ticker])
         for c in dataset.registry.companies

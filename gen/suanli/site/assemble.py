@@ -14,9 +14,9 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from suanli.contract import CHART_EXHIBITS, Dataset
+from suanli.contract import CHART_EXHIBITS, Dataset, Issue
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.render import company_pages, dashboard, downloads, sector_pages, urls
@@ -50,7 +50,7 @@ def render(dataset: Dataset, site_url: str, memo: Memo | None = None) -> Rendere
     return Assembly(dataset, site_url, memo).render()
 
 
-def _digest(value: Any) -> bytes:  # Any: whatever pickle takes
+def _digest(value: object) -> bytes:
     return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
 
 
@@ -141,7 +141,12 @@ class Assembly:
                         issue,
                         partial(pages.exhibit_csv, issue, exhibit, registry, self.series),
                     )
-        records = company_pages.company_records(dataset)
+        patterns = derive.name_patterns(registry)
+
+        def named(issue: Issue) -> tuple[str, ...]:  # which companies an issue's prose names
+            return memoized(("names", id(issue), registry_key), issue, partial(derive.names_in, issue, patterns))
+
+        records = company_pages.company_records(dataset, named)
         out.files[urls.DOWNLOAD_INDEX] = memoized(
             ("index.json", every, registry_key, site_url),
             issues,

@@ -85,7 +85,10 @@ def _render(settings: Settings, session: Session) -> SiteResult:
     from suanli.render import jieba_words as search
     from suanli.site import assemble as site
 
-    dataset = load.load_dataset(settings.data_dir, session.issues if session.serving else None)
+    if session.serving:
+        dataset = load.load_dataset(settings.data_dir, session.issues, session.series)
+    else:
+        dataset = load.load_dataset(settings.data_dir)
     rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None)
     # Each text is encoded and let go of in turn, so the site is never held twice (as str and as bytes).
     files: dict[str, bytes] = {}

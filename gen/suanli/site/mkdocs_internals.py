@@ -42,11 +42,12 @@ from suanli.render import csp
 
 SEARCH_PLUGIN = "material/search"
 
-# One entry of Material's search index: {"location", "title", "text", ...}. Any: the plugin's own type
+# One entry of Material's search index: {"location", "title", "text", ...}. Any: Material keeps them untyped
+# (SearchIndex.entries is a plain list of dicts, values str or list)
 SearchEntry = dict[str, Any]
 # A page's anchors and the anchors it links to in other pages (by src_uri), as validate_anchor_links reads
-# them. Any: Page.present_anchor_ids is untyped in MkDocs.
-Anchors = tuple[Any, dict[str, dict[str, str]]]
+# them (Page.present_anchor_ids, Page.links_to_anchors keyed by src_uri rather than File)
+Anchors = tuple[set[str] | None, dict[str, dict[str, str]]]
 NO_ANCHORS: Anchors = (None, {})
 
 

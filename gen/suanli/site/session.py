@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from suanli.load.dataset import IssueMemo
+    from suanli.load.dataset import IssueMemo, SeriesMemo
     from suanli.site.cache import SiteResult
     from suanli.site.incremental import Record
 
@@ -27,6 +27,7 @@ class Session:
     code: bytes = b""  # the digest of the generator's source the memos below were made with
     # load/dataset.py's memo: an issue folder's parsed Issue, by its files' bytes and the registry
     issues: IssueMemo = field(default_factory=dict)
+    series: SeriesMemo = field(default_factory=dict)  # the series likewise, by the files' bytes
     # site/assemble.py's memo: issue pages, exhibit CSVs and company pages, by exactly what each reads
     pages: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
     # the last result, by its cache key: an unchanged rebuild neither hashes a pickle nor renders
@@ -43,4 +44,5 @@ class Session:
         if code != self.code:
             self.code, self.preview, self.result = code, None, None
             self.issues.clear()
+            self.series.clear()
             self.pages.clear()
