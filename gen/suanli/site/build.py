@@ -21,7 +21,7 @@ import jieba
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -56,6 +56,7 @@ class Build:
         self.previous = session.result[1] if session.result is not None else None
         self.written: set[str] = set()  # the pages gen-files wrote in this build
         self.site_files: set[str] = set()
+        self.data_files: list[File] = []  # the chart data, feeds and downloads, added from memory
         self.frozen = False
 
     # --- on_config: before MkDocs touches the site folder, so bad data leaves the last site as it was ---
@@ -67,6 +68,9 @@ class Build:
         jieba.setLogLevel(logging.WARNING)
         start = time.perf_counter()
         self.result = cache.site_result(self.settings, self.session, self.source)
+        # What the generator let go of is collected now, so the memory is reused by what comes next
+        # (Material's search loads jieba's dictionary in its on_config, right after this one).
+        gc.collect()
         config.extra["synthetic"] = self.result.synthetic
         config.extra.setdefault("scope", csp.theme_scope(config.site_url or ""))  # one policy on every page
         path = str(jieba_dictionary(self.result.jieba_words))
@@ -128,7 +132,8 @@ class Build:
             files = mi.in_gen_files_order([*files, *kept])
         for path, content in generated.items():
             if not path.endswith(".md"):
-                files.append(mi.generated_file(config, path, content))
+                self.data_files.append(mi.generated_file(config, path, content))
+                files.append(self.data_files[-1])
         if not self.session.serving:  # nothing reads the pages' Markdown again: gen-files' files hold it now
             for path in self.written:
                 del generated[path]
@@ -184,7 +189,13 @@ class Build:
 
     def post_template(self, output: str, template_name: str) -> str:
         """on_post_template: every page rendered from a theme template alone (404.html) gets its policy too;
-        not the sitemap."""
+        not the sitemap. MkDocs renders these after it has copied the files, before the pages: a clean
+        build lets go of the data files' content now (24 MB at 520 weeks), while the pages render."""
+        if not self.session.serving and self.data_files:
+            mi.release_copied(self.data_files)
+            for file in self.data_files:
+                self._result().files.pop(file.src_uri, None)
+            self.data_files = []
         return csp.with_policy(output) if template_name.endswith(".html") else output
 
     # --- the end ----------------------------------------------------------------------------------

@@ -60,6 +60,13 @@ def generated_file(config: MkDocsConfig, path: str, content: bytes) -> File:
     return File.generated(config, path, content=content)
 
 
+def release_copied(files: list[File]) -> None:
+    """In-memory files that MkDocs has written to the site folder (Files.copy_static_files, which a build
+    runs before it renders the theme's templates and the pages): nothing reads their content again."""
+    for file in files:
+        file.content_bytes = b""
+
+
 def in_gen_files_order(files: list[File]) -> Files:
     """The files as mkdocs-gen-files hands them on (its FilesEditor.files): sorted by MkDocs' own key."""
     return Files(sorted(files, key=file_sort_key))
