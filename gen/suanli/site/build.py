@@ -68,9 +68,11 @@ class Build:
         jieba.setLogLevel(logging.WARNING)
         start = time.perf_counter()
         self.result = cache.site_result(self.settings, self.session, self.source)
-        # What the generator let go of is collected now, so the memory is reused by what comes next
-        # (Material's search loads jieba's dictionary in its on_config, right after this one).
-        gc.collect()
+        # A clean build: what the generator let go of is collected now, so the memory is reused by what comes
+        # next (Material's search loads jieba's dictionary in its on_config, right after this one). Under
+        # `serve` jieba is loaded once, and a full collection of the session's memos would cost each save.
+        if not self.session.serving:
+            gc.collect()
         config.extra["synthetic"] = self.result.synthetic
         config.extra.setdefault("scope", csp.theme_scope(config.site_url or ""))  # one policy on every page
         path = str(jieba_dictionary(self.result.jieba_words))
