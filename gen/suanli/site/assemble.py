@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from suanli.contract import CHART_EXHIBITS, Dataset, Issue
+import pandas as pd
+
+from suanli.contract import CHART_EXHIBITS, Dataset, Exhibit, Issue
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.render import company_pages, dashboard, downloads, sector_pages, urls
@@ -56,142 +58,177 @@ def _digest(value: object) -> bytes:
 
 class Assembly:
     """One build's rendering: the dataset, the tables derived from it (sorted series and their CSV lines,
-    made once and shared by every issue), and the session's memo. Lives for one `render` call."""
+    made once and shared by every issue), and the session's memo. Lives for one `render` call.
+
+    What a page reads is its memo key, so a preview save redoes a page only when that changed. Issues are
+    named by identity: an Issue is the same object while its folder and companies.yaml are unchanged
+    (load/dataset.py's memo), kept alive by the entry so its id is not reused. What is cheap to compare
+    and often unchanged when an issue is edited (stock rows, 建议关注) is named by content."""
 
     def __init__(self, dataset: Dataset, site_url: str, memo: Memo | None) -> None:
         self.dataset, self.site_url, self.memo = dataset, site_url, memo
         self.series = exhibits.SeriesCsv(derive.SeriesTables(dataset.series))
         self.used: Memo = {}  # the memo's entries this build used: the next build's memo
+        self.out = Rendered()
+        self.registry_key = self.series_key = b""
+        if memo is not None:
+            self.registry_key = _digest(repr(dataset.registry.companies))
+            series = dataset.series
+            self.series_key = _digest((series.traffic, series.downloads, series.gpu_prices))
 
-    def memoized(self, key: tuple[object, ...], keep: object, make: Callable[[], T]) -> T:
-        """`make()`, or what it made for `key` in an earlier build of the session. `keep`: what the key names
-        by id(), kept alive with the entry so the id is not reused."""
-        entry = self.memo.get(key) if self.memo is not None else None
+    def memoized(self, key: Callable[[], tuple[object, ...]], keep: object, make: Callable[[], T]) -> T:
+        """`make()`, or what it made for `key()` in an earlier build of the session (the key is worked out
+        only when there is a memo). `keep`: what the key names by id(), kept alive with the entry."""
+        if self.memo is None:
+            return make()
+        named = key()
+        entry = self.memo.get(named)
         if entry is None:
             entry = (keep, make())
-        if self.memo is not None:
-            self.used[key] = entry
+        self.used[named] = entry
         return entry[1]  # type: ignore[return-value]  # the memo holds what `make` returned for this key
 
     def render(self) -> Rendered:
-        out = Rendered()
-        dataset, site_url = self.dataset, self.site_url
-        memoized = self.memoized
-        registry, series = dataset.registry, dataset.series
-        registry_key = series_key = b""
+        medians = derive.sector_medians(self.dataset)
+        self._archive(medians)
+        self._issues()
+        records = self._companies()
+        self._sectors(records, medians)
         if self.memo is not None:
-            registry_key = _digest(repr(registry.companies))
-            series_key = _digest((series.traffic, series.downloads, series.gpu_prices))
-        medians = derive.sector_medians(dataset)
-        issues = dataset.issues
-        # What the pages about the whole archive read, so a save redoes each only when that changed. By
-        # identity: an Issue is the same object while its folder and companies.yaml are unchanged
-        # (load/dataset.py's memo), kept alive by the entry so its id is not reused. By content: what is
-        # cheap to compare and often unchanged when an issue is edited.
-        every = tuple(id(issue) for issue in issues) if self.memo is not None else ()
-        medians_key = _digest(medians) if self.memo is not None else b""
+            self.memo.clear()
+            self.memo.update(self.used)
+        return self.out
+
+    def _archive(self, medians: dict[str, pd.DataFrame]) -> None:
+        """The pages and files about the whole archive: home, archive, /latest/, the feed, the downloads."""
+        dataset, site_url, out, memoized = self.dataset, self.site_url, self.out, self.memoized
+        issues, registry_key = dataset.issues, self.registry_key
         recent = issues[-(dashboard.RECENT + 1) :]  # the home page's issues, and the one before them
         in_feed = issues[-(FEED_ITEMS + 1) :]  # the feed's issues, and the one before them (本周变化)
         out.pages[urls.HOME] = memoized(
-            ("home", tuple(id(i) for i in recent), len(issues), medians_key, registry_key),
+            lambda: ("home", tuple(map(id, recent)), len(issues), _digest(medians), registry_key),
             recent,
             partial(dashboard.home_page, dataset, medians),
         )
         out.pages[urls.ARCHIVE] = memoized(
-            ("archive", tuple((i.slug, i.title, i.highlights[:1]) for i in issues)),
+            lambda: ("archive", tuple((i.slug, i.title, i.highlights[:1]) for i in issues)),
             None,
             partial(pages.archive_page, dataset),
         )
         out.pages[urls.LATEST] = memoized(
-            ("latest", dataset.latest.slug, dataset.latest.title), None, partial(pages.latest_page, dataset)
+            lambda: ("latest", dataset.latest.slug, dataset.latest.title), None, partial(pages.latest_page, dataset)
         )
         out.files[urls.FEED] = memoized(
-            ("feed", tuple(id(i) for i in in_feed), last_change(issues), registry_key, site_url),
+            lambda: ("feed", tuple(map(id, in_feed)), last_change(issues), registry_key, site_url),
             in_feed,
             partial(feed_xml, dataset, site_url),
         )
         out.pages[urls.DOWNLOADS] = memoized(
-            ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset)
+            lambda: ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset)
         )
         out.files[urls.DOWNLOAD_STOCKS] = memoized(
-            ("stocks.csv", tuple((i.slug, i.stocks) for i in issues), registry_key),
+            lambda: ("stocks.csv", tuple((i.slug, i.stocks) for i in issues), registry_key),
             None,
             partial(downloads.stocks_csv, dataset),
         )
         out.files[urls.DOWNLOAD_RECOMMENDATIONS] = memoized(
-            ("recommendations.csv", tuple((i.slug, i.recommendations) for i in issues), registry_key),
+            lambda: ("recommendations.csv", tuple((i.slug, i.recommendations) for i in issues), registry_key),
             None,
             partial(downloads.recommendations_csv, dataset),
         )
 
-        for position, issue in enumerate(dataset.issues):
-            page = urls.issue_page(issue)
-            older, newer = pages.neighbours_at(dataset.issues, position)
-            previous = week.previous_issue(dataset.issues, position)
-            out.pages[page] = memoized(
-                ("page", id(issue), id(previous), older, newer, registry_key, site_url),
-                (issue, previous),
-                partial(pages.issue_page, issue, previous, older, newer, registry),
-            )
-            for exhibit in issue.exhibits:
-                if exhibit.kind in CHART_EXHIBITS:
-                    reads = registry_key if exhibit.kind == "stocks" else series_key
-                    out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = memoized(
-                        ("csv", id(issue), exhibit.number, reads, site_url),
-                        issue,
-                        partial(pages.exhibit_csv, issue, exhibit, registry, self.series),
-                    )
-        patterns = derive.name_patterns(registry)
+    def _issues(self) -> None:
+        for position, issue in enumerate(self.dataset.issues):
+            self._issue(position, issue)
+
+    def _issue(self, position: int, issue: Issue) -> None:
+        """An issue's page and its charts' CSVs."""
+        issues, registry, site_url = self.dataset.issues, self.dataset.registry, self.site_url
+        page = urls.issue_page(issue)
+        older, newer = pages.neighbours_at(issues, position)
+        previous = week.previous_issue(issues, position)
+        self.out.pages[page] = self.memoized(
+            lambda: ("page", id(issue), id(previous), older, newer, self.registry_key, site_url),
+            (issue, previous),
+            partial(pages.issue_page, issue, previous, older, newer, registry),
+        )
+        for exhibit in issue.exhibits:
+            if exhibit.kind in CHART_EXHIBITS:
+                self.out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = self._exhibit_csv(issue, exhibit)
+
+    def _exhibit_csv(self, issue: Issue, exhibit: Exhibit) -> str:
+        reads = self.registry_key if exhibit.kind == "stocks" else self.series_key
+        return self.memoized(
+            lambda: ("csv", id(issue), exhibit.number, reads, self.site_url),
+            issue,
+            partial(pages.exhibit_csv, issue, exhibit, self.dataset.registry, self.series),
+        )
+
+    def _companies(self) -> list[company_pages.CompanyRecord]:
+        """The company index, and each company's page, feed and CSV; returns the company records."""
+        dataset, site_url, out, memoized = self.dataset, self.site_url, self.out, self.memoized
+        patterns = derive.name_patterns(dataset.registry)
 
         def named(issue: Issue) -> tuple[str, ...]:  # which companies an issue's prose names
-            return memoized(("names", id(issue), registry_key), issue, partial(derive.names_in, issue, patterns))
+            return memoized(
+                lambda: ("names", id(issue), self.registry_key), issue, partial(derive.names_in, issue, patterns)
+            )
 
         records = company_pages.company_records(dataset, named)
         out.files[urls.DOWNLOAD_INDEX] = memoized(
-            ("index.json", every, registry_key, site_url),
-            issues,
+            lambda: ("index.json", tuple(map(id, dataset.issues)), self.registry_key, site_url),
+            dataset.issues,
             partial(downloads.index_json, dataset, records, site_url),
         )
         out.pages[urls.COMPANY_INDEX] = company_pages.company_index_page(records, dataset.registry.sectors)
         for record in records:
-            page = urls.company_page(record.company)
-            # what a company page and its CSV read of the issues: slugs, titles, stock rows
-            history = tuple((a.issue.slug, a.row) for a in record.history) if self.memo is not None else ()
-            lists = (
+            self._company(record)
+        return records
+
+    def _company(self, record: company_pages.CompanyRecord) -> None:
+        """A company's page, feed and CSV."""
+        out, memoized, site_url = self.out, self.memoized, self.site_url
+        page = urls.company_page(record.company)
+
+        def reads() -> tuple[object, ...]:
+            """What a company page and its CSV read of the issues: slugs, titles, stock rows."""
+            return (
                 repr(record.company),
-                history,
+                tuple((a.issue.slug, a.row) for a in record.history),
                 tuple((issue.slug, segment) for issue, segment in record.recommended),
                 tuple((issue.slug, issue.title) for issue in record.mentioned),
             )
-            out.pages[page] = memoized(
-                ("company", *lists, site_url) if self.memo is not None else (),
-                None,
-                partial(company_pages.company_page, record),
-            )
-            if company_pages.has_feed(record):
-                # what its feed reads beyond the page: each entry's issue title and corrections
-                entries = tuple((i.slug, i.title, i.revisions) for i in company_feed_issues(record))
-                feed = memoized(
-                    ("company-feed", *lists, entries, site_url) if self.memo is not None else (),
-                    None,
-                    partial(company_feed_xml, record, site_url),
-                )
-                assert feed is not None  # has_feed: an issue lists, recommends or names the company
-                out.files[urls.beside(page, urls.COMPANY_FEED)] = feed
-            if record.history:
-                out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
-                    ("company-csv", repr(record.company), history, site_url) if self.memo is not None else (),
-                    None,
-                    partial(tables.rows_csv, derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)),
-                )
-        if self.memo is not None:
-            self.memo.clear()
-            self.memo.update(self.used)
 
-        out.pages[urls.SECTOR_INDEX] = sector_pages.sector_index_page(dataset.registry.sectors, records, medians)
-        for sector in dataset.registry.sectors:
+        out.pages[page] = memoized(
+            lambda: ("company", *reads(), site_url), None, partial(company_pages.company_page, record)
+        )
+        if company_pages.has_feed(record):
+            feed = memoized(
+                # what its feed reads beyond the page: each entry's issue title and corrections
+                lambda: (
+                    "company-feed",
+                    *reads(),
+                    tuple((i.slug, i.title, i.revisions) for i in company_feed_issues(record)),
+                    site_url,
+                ),
+                None,
+                partial(company_feed_xml, record, site_url),
+            )
+            assert feed is not None  # has_feed: an issue lists, recommends or names the company
+            out.files[urls.beside(page, urls.COMPANY_FEED)] = feed
+        if record.history:
+            out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
+                lambda: ("company-csv", *reads()[:2], site_url),
+                None,
+                lambda: tables.rows_csv(derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)),
+            )
+
+    def _sectors(self, records: list[company_pages.CompanyRecord], medians: dict[str, pd.DataFrame]) -> None:
+        """The sector index and each sector's page and medians CSV (cheap: not memoized)."""
+        sectors = self.dataset.registry.sectors
+        self.out.pages[urls.SECTOR_INDEX] = sector_pages.sector_index_page(sectors, records, medians)
+        for sector in sectors:
             page = urls.sector_page(sector)
-            out.pages[page] = sector_pages.sector_page(sector, records, medians[sector])
+            self.out.pages[page] = sector_pages.sector_page(sector, records, medians[sector])
             if not medians[sector].empty:
-                out.files[urls.beside(page, urls.MEDIANS_CSV)] = tables.chart_csv(medians[sector])
-        return out
+                self.out.files[urls.beside(page, urls.MEDIANS_CSV)] = tables.chart_csv(medians[sector])
