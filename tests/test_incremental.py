@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -245,6 +246,11 @@ def test_serve_runs_the_generator_code_as_edited(tmp_path):
         wait_for(lambda: "周报改名测试" in fetch(url))
         edit(urls, 'SERIES_NAME = "周报改名测试"', 'SERIES_NAME = "算力周跟踪"')
         wait_for(lambda: "周报改名测试" not in fetch(url))
+        # The watcher passes on changes only: a rebuild reads every watched file, and must not set off another
+        time.sleep(1.5)
+        settled = log.read_text(encoding="utf-8").count("Detected file changes")
+        time.sleep(1.5)
+        assert log.read_text(encoding="utf-8").count("Detected file changes") == settled, "rebuilds by itself"
     assert "Traceback" not in log.read_text(encoding="utf-8")
     # a clean build from the cache the preview filled: the code's own output
     site = tmp_path / "site"

@@ -98,6 +98,7 @@ class Build:
         from mkdocs.exceptions import Abort, BuildError
 
         server.watch(str(self.settings.data_dir.resolve()))
+        mi.watch_natively(server)
         mi.allow_preview_reload(server)  # the policy also allows the reload script the server injects
 
         def report() -> None:

@@ -9,7 +9,11 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
    `serve`, the pages gen-files need not write again, put where gen-files would have them
    (mkdocs-gen-files' FilesEditor.files sorts every file by MkDocs' `file_sort_key`).
 3. The preview server's builder (`LiveReloadServer.builder`) is wrapped, so a data error keeps the last
-   good site up instead of leaving the server stuck.
+   good site up instead of leaving the server stuck. Its watcher (`LiveReloadServer.observer`, a watchdog
+   PollingObserver that walks every watched folder each 0.5 s, and `_watch_refs`, path to ObservedWatch)
+   is swapped, before it starts, for the system's own (inotify, FSEvents, ReadDirectoryChangesW): a save
+   is seen at once rather than after up to half a second, and an idle preview no longer stats the whole
+   archive twice a second.
 4. The preview server's `LiveReloadServer._inject_js_into_html(content: bytes, epoch: int) -> bytes`
    adds `<script>…</script>` (its reload poller, different for every request) before the page's last
    </body>. The pages' Content-Security-Policy would block it and preview would stop reloading; wrapped,
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,6 +42,8 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from watchdog import events, observers
+from watchdog.observers.api import ObservedWatch
 
 from suanli.render import csp
 
@@ -85,6 +92,51 @@ def keep_serving_on_errors(
             on_error()
 
     server.builder = build_or_keep_last_good_site
+
+
+# What a save does to a file. Not FileOpenedEvent or FileClosedNoWriteEvent: the build itself opens and reads
+# the watched files, and the server's handler rebuilds on any event it is given.
+_CHANGES = (
+    events.FileCreatedEvent,
+    events.FileModifiedEvent,
+    events.FileMovedEvent,
+    events.FileDeletedEvent,
+    events.FileClosedEvent,
+    events.DirCreatedEvent,
+    events.DirMovedEvent,
+    events.DirDeletedEvent,
+)
+_NATIVE = ("InotifyObserver", "FSEventsObserver", "WindowsApiObserver")
+
+
+def watch_natively(server: LiveReloadServer) -> None:
+    """Move the preview server's watches, before it starts them, from its polling watcher to the system's
+    native one; watches added later (mkdocs.yml's `watch:`) go there too. Each passes on only the events a
+    change makes. Where the system's watcher is kqueue (a file descriptor per file: an archive exceeds
+    macOS's default limit) or there is none, the server keeps polling."""
+    native = observers.Observer()
+    if type(native).__name__ not in _NATIVE or server.observer.is_alive():
+        return
+    schedule = native.schedule
+
+    def schedule_changes(
+        event_handler: events.FileSystemEventHandler,
+        path: str | Path,
+        *,
+        recursive: bool = False,
+        event_filter: list[type[events.FileSystemEvent]] | None = None,
+        follow_symlink: bool = False,
+    ) -> ObservedWatch:
+        return schedule(
+            event_handler, path, recursive=recursive, event_filter=list(_CHANGES), follow_symlink=follow_symlink
+        )
+
+    native.schedule = schedule_changes  # type: ignore[method-assign]
+    polling: Any = server.observer  # Any: watchdog keeps an observer's handlers untyped (BaseObserver._handlers)
+    for path, watch in list(server._watch_refs.items()):
+        for handler in polling._handlers.get(watch, ()):
+            server._watch_refs[path] = native.schedule(handler, watch.path, recursive=watch.is_recursive)
+    server.observer = native  # type: ignore[assignment]  # declared as the PollingObserver it makes
 
 
 def _injected_script(page: str) -> str:
