@@ -6,6 +6,7 @@ code that builds them from files. Field names follow `data-contract.md`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -198,11 +199,63 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Benchmark:
+    """An index the names of some markets are measured against: `markets` are ticker suffixes (SH, HK, O)."""
+
+    ticker: str
+    name: str
+    markets: tuple[str, ...]
+
+
+def market_of(ticker: str) -> str:
+    """The market a ticker trades in, as benchmarks.yaml names it: 688256.SH -> SH, NVDA.O -> O."""
+    return ticker.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity, like Series
+class Prices:
+    """series/prices.csv and benchmarks.yaml: each ticker's daily closes (day numbers, date.toordinal(),
+    ascending, and the closes on them, in the listing's currency) and the benchmarks. Empty without them."""
+
+    days: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    closes: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    benchmarks: tuple[Benchmark, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.days)
+
+    @cached_property
+    def benchmark_of_market(self) -> dict[str, Benchmark]:
+        return {market: b for b in self.benchmarks for market in b.markets}
+
+    def benchmark_for(self, ticker: str) -> Benchmark | None:
+        return self.benchmark_of_market.get(market_of(ticker))
+
+    @cached_property
+    def latest(self) -> dt.date | None:
+        """The date of the latest close of any ticker."""
+        last = max((days[-1] for days in self.days.values() if days), default=None)
+        return None if last is None else dt.date.fromordinal(last)
+
+    def close_on(self, ticker: str, day: dt.date) -> tuple[dt.date, float] | None:
+        """The last close of `ticker` on or before `day` (never a later one: markets shut on some dates),
+        with its date; None if it has none by then."""
+        days = self.days.get(ticker)
+        if not days:
+            return None
+        at = bisect.bisect_right(days, day.toordinal())
+        if at == 0:
+            return None
+        return dt.date.fromordinal(days[at - 1]), self.closes[ticker][at - 1]
+
+
+@dataclass(frozen=True)
 class Dataset:
     registry: Registry
     issues: tuple[Issue, ...]  # oldest first
     series: Series
     synthetic: bool = False
+    prices: Prices = field(default_factory=Prices)
 
     @property
     def latest(self) -> Issue:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -74,36 +75,8 @@ def read_csv(
         errors.add("empty-file", path, None, "", "no header row", "a header row")
         return None
     header_line, header = records[0]
-    columns = tuple(c.strip() for c in header)
-    ok = True
-    seen: set[str] = set()
-    for name in columns:
-        if not name:
-            errors.add("bad-header", path, header_line, "", "an empty column name", "a name for every column")
-            ok = False
-        elif name in seen:
-            errors.add("bad-header", path, header_line, name, "the same column twice", "each column once")
-            ok = False
-        seen.add(name)
-    if required is not None:
-        for name in required:
-            if name not in columns:
-                errors.add(
-                    "missing-column", path, header_line, name, "no such column", "the columns " + ",".join(required)
-                )
-                ok = False
-        for name in columns:
-            if name and name not in required and name not in optional:
-                errors.add(
-                    "unknown-column",
-                    path,
-                    header_line,
-                    name,
-                    f'the column "{name}"',
-                    "only the columns " + ",".join(required + optional),
-                )
-                ok = False
-    if not ok:
+    columns = check_header(path, header_line, header, errors, required, optional)
+    if columns is None:
         return None
     rows = []
     for line, cells in records[1:]:
@@ -119,6 +92,98 @@ def read_csv(
             continue
         rows.append(CsvRow(line, {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}))
     return CsvFile(path, columns, header_line, tuple(rows))
+
+
+def check_header(
+    path: Path,
+    line: int,
+    header: list[str],
+    errors: Collector,
+    required: tuple[str, ...] | None = None,
+    optional: tuple[str, ...] = (),
+) -> tuple[str, ...] | None:
+    """The header's column names, or None after recording what is wrong with them."""
+    columns = tuple(c.strip() for c in header)
+    ok = True
+    seen: set[str] = set()
+    for name in columns:
+        if not name:
+            errors.add("bad-header", path, line, "", "an empty column name", "a name for every column")
+            ok = False
+        elif name in seen:
+            errors.add("bad-header", path, line, name, "the same column twice", "each column once")
+            ok = False
+        seen.add(name)
+    if required is not None:
+        for name in required:
+            if name not in columns:
+                errors.add("missing-column", path, line, name, "no such column", "the columns " + ",".join(required))
+                ok = False
+        for name in columns:
+            if name and name not in required and name not in optional:
+                errors.add(
+                    "unknown-column",
+                    path,
+                    line,
+                    name,
+                    f'the column "{name}"',
+                    "only the columns " + ",".join(required + optional),
+                )
+                ok = False
+    return columns if ok else None
+
+
+def stream_csv(path: Path, errors: Collector, required: tuple[str, ...]) -> Iterator[tuple[int, list[str]]] | None:
+    """A long CSV file's rows as (line, cells), one at a time, without keeping them: after its header
+    (exactly the `required` columns, in any order), each row's cells in the order of `required`, stripped.
+    Blank lines are skipped; a ragged row or malformed CSV is recorded as an error (the latter ends the
+    rows). None, with the errors recorded, when the file or its header is unusable."""
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    try:
+        for header in reader:
+            if any(c.strip() for c in header):
+                break
+            line = reader.line_num + 1
+        else:
+            errors.add("empty-file", path, None, "", "no header row", "a header row (" + ",".join(required) + ")")
+            return None
+    except csv.Error as exc:
+        errors.add(
+            "csv-syntax", path, reader.line_num, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed"
+        )
+        return None
+    columns = check_header(path, line, header, errors, required)
+    if columns is None:
+        return None
+    order = [columns.index(name) for name in required]
+    return _rows(path, reader, len(columns), order, errors)
+
+
+def _rows(
+    path: Path, reader: Iterator[list[str]], width: int, order: list[int], errors: Collector
+) -> Iterator[tuple[int, list[str]]]:
+    line = reader.line_num + 1  # type: ignore[attr-defined]  # a csv reader, as stream_csv made it
+    try:
+        for cells in reader:
+            if len(cells) != width:
+                if any(c.strip() for c in cells):
+                    errors.add(
+                        "ragged-row",
+                        path,
+                        line,
+                        "",
+                        f"{len(cells)} cells",
+                        f"{width} cells, one per column of the header",
+                    )
+            else:
+                yield line, [cells[i].strip() for i in order]
+            line = reader.line_num + 1  # type: ignore[attr-defined]
+    except csv.Error as exc:
+        errors.add("csv-syntax", path, line, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed")
 
 
 class Cells:

@@ -46,6 +46,7 @@ from suanli.contract import (
 from suanli.errors import Collector, show
 from suanli.load.csvsrc import Cells, read_csv
 from suanli.load.fields import Fields, parse_iso_date
+from suanli.load.prices import PricesMemo, load_prices
 from suanli.load.yamlsrc import KeyPath, load_yaml
 
 TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")
@@ -58,18 +59,24 @@ SERIES_EXHIBITS = {
     "downloads": "series/downloads.csv",
     "gpu_prices": "series/gpu_prices.csv",
 }
+SERIES_FILES = {Path(file).name for file in SERIES_EXHIBITS.values()}
 # Issues kept between builds: (issue folder, companies.yaml digest, the folder's files digest) -> Issue.
 IssueMemo = dict[tuple[str, bytes, bytes], Issue]
 # The series kept between builds: the digest of the series/ files -> Series (one entry, the last).
 SeriesMemo = dict[bytes, Series]
 
 
-def load_dataset(root: Path, memo: IssueMemo | None = None, series_memo: SeriesMemo | None = None) -> Dataset:
+def load_dataset(
+    root: Path,
+    memo: IssueMemo | None = None,
+    series_memo: SeriesMemo | None = None,
+    prices_memo: PricesMemo | None = None,
+) -> Dataset:
     """Load and validate a whole data folder (raises DataErrors listing every problem). `memo` (a preview
     session's, site/session.py) keeps each issue folder's parsed Issue from one build to the next, keyed by
     the folder's files and companies.yaml, the only files `_load_issue` reads; only Issues that loaded
     without an error are kept, and entries of folders gone or changed are dropped. `series_memo` keeps the
-    series likewise, by the bytes of the files under series/."""
+    series likewise, by the bytes of their files, and `prices_memo` the prices (load/prices.py)."""
     root = Path(root)
     errors = Collector()
     if not root.is_dir():
@@ -81,9 +88,10 @@ def load_dataset(root: Path, memo: IssueMemo | None = None, series_memo: SeriesM
     issues = _load_issues(root / "issues", registry, errors, memo, root / "companies.yaml")
     if registry is not None:
         _check_exhibit_data(root, issues, series, errors)
+    prices = load_prices(root, registry, issues, errors, prices_memo)
     errors.raise_if_any()
     assert registry is not None  # unreadable companies.yaml is an error, raised above
-    return Dataset(registry=registry, issues=tuple(issues), series=series, synthetic=synthetic)
+    return Dataset(registry=registry, issues=tuple(issues), series=series, synthetic=synthetic, prices=prices)
 
 
 def load_registry(root: Path) -> Registry:
@@ -533,7 +541,8 @@ SeriesRecord = dict[str, object]
 def _load_series_memoized(folder: Path, errors: Collector, memo: SeriesMemo | None) -> Series:
     if memo is None:
         return _load_series(folder, errors)
-    key = _files_digest(sorted(p for p in folder.iterdir() if p.is_file())) if folder.is_dir() else b""
+    # the series files only: prices.csv, beside them, has its own memo
+    key = _files_digest(sorted(p for p in folder.iterdir() if p.name in SERIES_FILES)) if folder.is_dir() else b""
     if key in memo:
         return memo[key]
     before = len(errors.errors)

@@ -86,7 +86,7 @@ def _render(settings: Settings, session: Session) -> SiteResult:
     from suanli.site import assemble as site
 
     if session.serving:
-        dataset = load.load_dataset(settings.data_dir, session.issues, session.series)
+        dataset = load.load_dataset(settings.data_dir, session.issues, session.series, session.prices)
     else:
         dataset = load.load_dataset(settings.data_dir)
     rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None)

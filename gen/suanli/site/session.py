@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from suanli.load.dataset import IssueMemo, SeriesMemo
+    from suanli.load.prices import PricesMemo
     from suanli.site.cache import SiteResult
     from suanli.site.incremental import Record
 
@@ -28,6 +29,7 @@ class Session:
     # load/dataset.py's memo: an issue folder's parsed Issue, by its files' bytes and the registry
     issues: IssueMemo = field(default_factory=dict)
     series: SeriesMemo = field(default_factory=dict)  # the series likewise, by the files' bytes
+    prices: PricesMemo = field(default_factory=dict)  # load/prices.py's: the closes and benchmarks likewise
     # site/assemble.py's memo: issue pages, exhibit CSVs and company pages, by exactly what each reads
     pages: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
     # the last result, by its cache key: an unchanged rebuild neither hashes a pickle nor renders
@@ -45,4 +47,5 @@ class Session:
             self.code, self.preview, self.result = code, None, None
             self.issues.clear()
             self.series.clear()
+            self.prices.clear()
             self.pages.clear()
