@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import subprocess
@@ -61,6 +62,92 @@ week_start,week_end,category,site,visits
 2024-11-29,2024-12-05,text,ChatGPT,89012
 2024-11-29,2024-12-05,image,Midjourney,1800
 """
+
+
+# The track-record data set (track_data): four weekly issues whose 建议关注 exercise the method's cases, in
+# three markets with their benchmarks. 2024-12-25 is a holiday in Hong Kong and the US (the issue that day
+# is bought at the 12-24 close there); MU.O has no prices at all; NVDA.O is in two segments on 12-11;
+# 0700.HK and 688041.SH leave the list on 12-11 and return on 12-18.
+TRACK_ISSUES = {
+    "2024-12-04": {"国产算力链": ["688256.SH", "688041.SH"], "海外": ["NVDA.O", "0700.HK"]},
+    "2024-12-11": {"国产算力链": ["688256.SH"], "海外": ["NVDA.O"], "存储": ["MU.O", "NVDA.O"]},
+    "2024-12-18": {"国产算力链": ["688256.SH", "688041.SH"], "海外": ["0700.HK"]},
+    "2024-12-25": {"国产算力链": ["688256.SH"], "海外": ["NVDA.O", "0700.HK"], "存储": ["MU.O"]},
+}
+TRACK_COMPANIES = (
+    COMPANIES
+    + """\
+- ticker: 688041.SH
+  name: 海光信息
+  sector: CPU/GPU
+- ticker: 0700.HK
+  name: 腾讯控股
+  sector: 云计算
+"""
+)
+TRACK_BENCHMARKS = """\
+- ticker: 000300.SH
+  name: 沪深300
+  markets: [SH, SZ, BJ]
+- ticker: HSI.HI
+  name: 恒生指数
+  markets: [HK]
+- ticker: IXIC.GI
+  name: 纳斯达克综合指数
+  markets: [O, N]
+"""
+TRACK_HOLIDAYS = {
+    "HK": {"2024-12-25", "2024-12-26"},
+    "GI": {"2024-12-25"},
+    "O": {"2024-12-25"},
+    "HI": {"2024-12-25", "2024-12-26"},
+}
+TRACK_PRICED = ("688256.SH", "688041.SH", "NVDA.O", "0700.HK", "000300.SH", "HSI.HI", "IXIC.GI")
+
+
+def track_closes() -> str:
+    """prices.csv of the track data set: a close for every priced ticker on every weekday of December 2024
+    but its market's holidays; each ticker's own pattern of whole cents, so no two windows return alike."""
+    lines = ["date,ticker,close"]
+    for day in range(2, 32):
+        date = f"2024-12-{day:02d}"
+        if dt.date(2024, 12, day).weekday() >= 5:
+            continue
+        for n, ticker in enumerate(TRACK_PRICED):
+            if date in TRACK_HOLIDAYS.get(ticker.rsplit(".", 1)[1], set()):
+                continue
+            base = 100 + 37 * n
+            wiggle = ((day * (n + 3)) % 11 - 5) * 0.73 + day * (0.41 if n % 2 else -0.29)
+            lines.append(f"{date},{ticker},{base + wiggle:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+def track_data(root: Path, prices: bool = True) -> Path:
+    """The minimal folder with TRACK_ISSUES as its issues and, with `prices`, TRACK_BENCHMARKS and
+    track_closes(): the data set the track-record tests check against their own computation."""
+    minimal_data(root)
+    write(root / "companies.yaml", TRACK_COMPANIES)
+    (root / "issues/2024-12-11").rename(root / "issues/.template")
+    template = root / "issues/.template"
+    for date, segments in TRACK_ISSUES.items():
+        period_start = (dt.date.fromisoformat(date) - dt.timedelta(days=2)).isoformat()
+        listed = "".join(f"  - segment: {s}\n    companies: [{', '.join(t)}]\n" for s, t in segments.items())
+        issue = (
+            ISSUE.replace("date: 2024-12-11", f"date: {date}")
+            .replace("period: {start: 2024-12-09, end: 2024-12-11}", f"period: {{start: {period_start}, end: {date}}}")
+            .replace("title: 测试周报", f"title: 测试周报 {date}")
+            .replace("  - segment: 国产算力链\n    companies: [688256.SH]\n", listed)
+        )
+        write(root / f"issues/{date}/issue.yaml", issue)
+        (root / f"issues/{date}/stocks.csv").write_bytes((template / "stocks.csv").read_bytes())
+    for file in template.iterdir():
+        file.unlink()
+    template.rmdir()
+    write(root / "series/traffic.csv", TRAFFIC + "2024-11-22,2024-11-28,text,ChatGPT,88001\n")
+    if prices:
+        write(root / "benchmarks.yaml", TRACK_BENCHMARKS)
+        write(root / "series/prices.csv", track_closes())
+    return root
 
 
 def write(path: Path, text: str) -> Path:
@@ -247,6 +334,19 @@ def hostile_data(root: Path) -> Path:
     cell = '"' + HOSTILE.replace('"', '""') + '"'
     write(root / "issues/2024-12-11/launches.csv", f"产品,亮点\n{cell},{cell}\n")
     write(root / "series/traffic.csv", TRAFFIC.replace("ChatGPT", cell))
+    # a track record: the hostile segment and company scored against benchmarks with hostile names
+    edit(root / "issues/2024-12-11/issue.yaml", "companies: [688256.SH]", "companies: [688256.SH, NVDA.O]")
+    write(
+        root / "benchmarks.yaml",
+        f"- {{ticker: 000300.SH, name: '沪深300{h}', markets: [SH, SZ]}}\n"
+        f"- {{ticker: IXIC.GI, name: '纳斯达克{h}', markets: [O]}}\n",
+    )
+    closes = [
+        f"2024-12-{day},{ticker},{close + day / 10:.2f}"
+        for day in (10, 11, 12, 13)
+        for ticker, close in (("688256.SH", 600), ("NVDA.O", 139), ("000300.SH", 3900), ("IXIC.GI", 19700))
+    ]
+    write(root / "series/prices.csv", "date,ticker,close\n" + "\n".join(closes) + "\n")
     return root
 
 

@@ -520,6 +520,7 @@ def test_every_error_code_is_documented_with_an_example(code):
 def test_the_guide_documents_every_field_and_column():
     from suanli.authoring import importer
     from suanli.load import dataset as load
+    from suanli.load import prices
 
     names = (
         load.ISSUE_FIELDS
@@ -530,10 +531,13 @@ def test_the_guide_documents_every_field_and_column():
         | set(load.TRAFFIC_COLUMNS)
         | set(load.DOWNLOAD_COLUMNS)
         | set(load.GPU_COLUMNS)
+        | set(prices.PRICE_COLUMNS)
+        | prices.BENCHMARK_FIELDS
     )
     for name in names:
         assert f"`{name}`" in GUIDE, name
     for headers in importer.HEADERS.values():
         for header in headers:
             assert header in GUIDE, header
-    assert "截至规则" in GUIDE and "suanli new" in GUIDE and "suanli import stocks" in GUIDE
+    assert "截至规则" in GUIDE and "suanli new" in GUIDE
+    assert "suanli import stocks" in GUIDE and "suanli import prices" in GUIDE

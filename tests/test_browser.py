@@ -147,6 +147,41 @@ def test_search_finds_the_company_page_first(page, served):
     assert page.problems == []
 
 
+def test_search_finds_the_track_record_first(page, served):
+    origin, _ = served
+    page.goto(origin)
+    for query in ("业绩", "胜率", "建议关注 回顾", "业绩回顾"):
+        first_search_result_is(page, origin, query, "track-record/")
+    assert page.problems == []
+
+
+def test_the_track_record_filters_by_name_and_segment_and_sorts(page, served):
+    origin, _ = served
+    page.goto(f"{origin}track-record/")
+    controls = page.locator('.suanli-filter[data-for="calls-table"]')
+    controls.wait_for(state="visible")
+    rows = page.locator("#calls-table tbody tr")
+    total = rows.count()
+    assert page.inner_text(".suanli-filter-count") == f"显示 {total} / {total} 条"
+    segment = page.eval_on_selector("#calls-table tbody tr", "r => JSON.parse(r.dataset.groups)[0]")
+    page.select_option('.suanli-filter[data-for="calls-table"] select', segment)
+    shown = page.eval_on_selector_all(
+        "#calls-table tbody tr:not([hidden])", "rs => rs.map(r => JSON.parse(r.dataset.groups))"
+    )
+    assert 0 < len(shown) < total and all(segment in groups for groups in shown)
+    page.select_option('.suanli-filter[data-for="calls-table"] select', "")
+    name = page.inner_text("#calls-table tbody tr:last-child .name")
+    page.fill('.suanli-filter[data-for="calls-table"] input', name)
+    names = page.eval_on_selector_all("#calls-table tbody tr:not([hidden]) .name", "ns => ns.map(n => n.textContent)")
+    assert names and set(names) == {name}
+    page.fill('.suanli-filter[data-for="calls-table"] input', "")
+    page.click("#calls-table thead th:nth-child(2) button")  # 收益, ascending; 缺少价格 last
+    values = page.eval_on_selector_all("#calls-table tbody tr td:nth-child(2)", "tds => tds.map(t => t.dataset.value)")
+    priced = [float(v) for v in values if v]
+    assert priced == sorted(priced) and values[len(priced) :] == [""] * (len(values) - len(priced))
+    assert page.problems == []
+
+
 def visible_tickers(page) -> list[str]:
     return page.eval_on_selector_all(
         "#company-index tbody tr:not([hidden]) td.ticker", "tds => tds.map(t => t.textContent)"
@@ -196,7 +231,7 @@ def test_company_index_filters_and_sorts_in_the_page(page, served, demo_data):
 
 def test_company_and_sector_charts_draw(page, served):
     origin, _ = served
-    for path, charts in (("companies/nvda-o/", 2), ("sectors/cpu-gpu/", 1)):
+    for path, charts in (("companies/nvda-o/", 3), ("sectors/cpu-gpu/", 1), ("track-record/", 1)):
         page.goto(origin + path)
         counts = wait_for_charts(page)
         assert len(counts) == charts and all(count > 10 for count in counts), path
@@ -210,8 +245,9 @@ PAGES = {
     "company index": "companies/",
     "company": "companies/nvda-o/",
     "sector": "sectors/cpu-gpu/",
+    "track record": "track-record/",
 }
-CHARTS_ON = {"home": 1, "issue": 7, "company": 2, "sector": 1}
+CHARTS_ON = {"home": 1, "issue": 7, "company": 3, "sector": 1, "track record": 1}
 
 
 def assert_accessible(page) -> None:
@@ -259,6 +295,7 @@ def test_each_kind_of_page_draws_after_instant_navigation(page, served, name):
         "company index": ("", "a.md-nav__link[href$='/companies/']"),
         "company": ("companies/", "#company-index a[href$='nvda-o/']"),
         "sector": ("sectors/", "article table a[href$='cpu-gpu/']"),
+        "track record": ("", "a.md-nav__link[href$='/track-record/']"),
     }[name]
 
     def click_through(selector: str, url: str) -> None:

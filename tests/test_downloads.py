@@ -35,12 +35,12 @@ def site(request) -> Path:
 def test_the_page_links_each_file_and_documents_every_column(site):
     soup = page(site, "downloads")
     links = {a["href"] for a in soup.select("article .suanli-file a")}
-    assert links == {"stocks.csv", "recommendations.csv", "index.json"}
+    assert links == {"stocks.csv", "recommendations.csv", "track_record.csv", "calls.csv", "index.json"}
     documented = {
         table.find_previous("a")["href"]: [code.get_text() for code in table.select("tbody td:first-child code")]
         for table in soup.select("article table")
     }
-    for name in ("stocks.csv", "recommendations.csv"):
+    for name in ("stocks.csv", "recommendations.csv", "track_record.csv", "calls.csv"):
         assert documented[name] == read_csv(site, name)[0]
     index = json.loads((site / "downloads/index.json").read_text(encoding="utf-8"))
     assert documented["index.json"] == list(index)

@@ -90,6 +90,20 @@ def chart_frames(dataset) -> dict[str, pd.DataFrame]:
                 "price_usd": [Decimal("29999.99"), Decimal("28500"), Decimal("24000"), Decimal("23100.5")],
             }
         ),
+        "track_record": pd.DataFrame(
+            {
+                "date": ["2024-12-04", "2024-12-04", "2024-12-11", "2024-12-11"],
+                "series": ["建议关注组合", "基准", "建议关注组合", "基准"],
+                "cumulative_pct": [0.0, 0.0, 2.3638, -1.2],
+            }
+        ),
+        "company_price": pd.DataFrame(
+            {
+                "date": ["2024-12-10", "2024-12-11", "2024-12-12"],
+                "close": [598.0, 600.5, 611.2],
+                "recommended_in": ["", "2024-12-11", ""],
+            }
+        ),
     }
 
 

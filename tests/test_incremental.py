@@ -99,6 +99,15 @@ def stock_cell(data):
     sub(issues(data)[-1] / "stocks.csv", r"^(NVDA\.O),(\d+),", r"\1,99999,")
 
 
+def price(data):
+    # the latest close of a name the issue before the latest recommends (held until the latest issue)
+    prices = data / "series/prices.csv"
+    latest = issues(data)[-1].name
+    listed = re.findall(r"^  - ([0-9A-Z]+\.[A-Z]+)$", (issues(data)[-2] / "issue.yaml").read_text(encoding="utf-8"), re.M)
+    ticker = next(t for t in listed if f"{latest},{t}," in prices.read_text(encoding="utf-8"))
+    sub(prices, rf"^({latest}),{re.escape(ticker)},[\d.]+$", rf"\1,{ticker},999.99")
+
+
 def unchanged(data):
     path = issues(data)[3] / "issue.yaml"
     path.write_bytes(path.read_bytes())  # a save that changes nothing
@@ -130,6 +139,7 @@ STEPS = [
     "title-middle",
     "body",
     "stock-cell",
+    "price",
     "unchanged",
     "remove-issue",
     "new-issue",
@@ -222,6 +232,9 @@ def test_a_save_renders_only_the_pages_it_changed(preview_run):
     assert by_step["title-middle"]["mode"] == "incremental"
     assert 3 <= by_step["title-middle"]["pages"] < 30
     assert by_step["body"]["mode"] == "incremental" and by_step["body"]["pages"] <= 2
+    # the latest close of a name on the list: the track record and the company's page (its spell), and no
+    # issue page (none reads prices)
+    assert by_step["price"] == {"step": "price", "ok": True, "mode": "incremental", "pages": 2}
     assert by_step["remove-issue"]["mode"] == "full"  # a file went away
     assert by_step["new-issue"]["mode"] == "incremental"
     assert by_step["alias"]["mode"] == "full"  # the search words changed

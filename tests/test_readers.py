@@ -45,6 +45,7 @@ def kinds(sites, demo_data) -> dict[str, str]:
         "company": f"companies/{first_page(sites.demo_site, 'companies')}/",
         "sector index": "sectors/",
         "sector": f"sectors/{first_page(sites.demo_site, 'sectors')}/",
+        "track record": "track-record/",
         "legal": "legal/general/",
         "authoring": "authoring/",
     }
@@ -132,7 +133,7 @@ CHART_TEXT = """() => [...document.querySelectorAll('.suanli-graphic svg')].map(
 })"""
 
 
-@pytest.mark.parametrize("kind", ["issue", "company", "sector"])
+@pytest.mark.parametrize("kind", ["issue", "company", "sector", "track record"])
 def test_on_a_phone_charts_fit_the_width_with_legible_text(browser, sites, kinds, kind):
     with watched_page(browser, sites.demo, **PHONE) as page:
         page.goto(sites.demo + kinds[kind])
@@ -328,6 +329,26 @@ def test_charts_print_in_light_colours_whatever_the_readers_palette(browser, sit
         assert "示例数据" in text  # synthetic data says so on paper too
         for axis_title in ("访问量", "下载量"):  # the charts are drawn: their text is in the PDF
             assert axis_title in text
+        assert page.problems == []
+
+
+def test_the_track_record_prints_with_its_chart_tables_and_method(browser, sites, kinds, tmp_path):
+    with watched_page(browser, sites.demo) as page:
+        page.goto(sites.demo + kinds["track record"])
+        charts_drawn(page)
+        periods = page.eval_on_selector_all(
+            "#periods-table tbody tr", "rs => rs.map(r => [r.cells[0].textContent, r.cells[1].textContent])"
+        )
+        text = "\n".join(printed(page, tmp_path, "track"))
+        # 建议关注组合: the chart's legend, drawn (the cumulative table beside it stays off paper)
+        for wanted in ("业绩回顾", "建议关注组合", "每期表现", "分组表现", "个股记录", "方法", "不含分红", "示例数据"):
+            assert wanted in text, wanted
+        # 最新一期 is not the nav's link here: the method speaks of the newest issue's portfolio
+        for unwanted in (*(u for u in NOT_ON_PAPER if u != "最新一期"), "筛选"):
+            assert unwanted not in text, unwanted
+        lines = text.splitlines()
+        for slug, figure in periods:  # every period's row whole, on one line
+            assert any(slug in line and figure in line for line in lines), (slug, figure)
         assert page.problems == []
 
 

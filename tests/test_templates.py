@@ -47,6 +47,95 @@ CONTEXTS = {
     "history_table.html": {"rows": [{"slug": H, "href": H, "market_cap": ONE, "unit": H, "returns": (ONE,) * 3}]},
     "medians_table.html": {"rows": [{"date": H, "href": H, "companies": 3, "median": ONE}]},
     "company_filter.html": {"sectors": [H, H]},
+    "track_intro.html": {},
+    "track_no_prices.html": {"guide": H},
+    "track_summary.html": {
+        "latest": H,
+        "periods": 2,
+        "scored": 1,
+        "first": H,
+        "portfolio": ONE,
+        "benchmark": ONE,
+        "excess": ONE,
+        "wins": 1,
+        "priced": 2,
+        "win_rate": ONE,
+    },
+    "track_cumulative_table.html": {"rows": [{"date": H, "portfolio": ONE, "benchmark": ONE, "excess": ONE}]},
+    "track_periods.html": {
+        "rows": [
+            {
+                "slug": H,
+                "href": H,
+                "end": H,
+                "open": open_,
+                "pending": pending,
+                "members": 2,
+                "priced": 1,
+                "ret": value,
+                "benchmark": value,
+                "excess": value,
+                "wins": 1,
+                "win_rate": value,
+                "missing": [(H, H, H)],
+            }
+            for open_, pending, value in ((True, True, None), (False, False, ONE))
+        ]
+    },
+    "track_segments.html": {
+        "rows": [
+            {
+                "segment": H,
+                "periods": 2,
+                "scored": 1,
+                "portfolio": value,
+                "benchmark": value,
+                "excess": value,
+                "wins": 1,
+                "priced": 2,
+                "win_rate": value,
+            }
+            for value in (None, ONE)
+        ]
+    },
+    "track_filter.html": {"segments": [H, H], "total": 2},
+    "track_calls.html": {
+        "rows": [
+            {
+                "company": COMPANY,
+                "href": H,
+                "segments": (H, H),
+                "first": H,
+                "first_href": H,
+                "end": H,
+                "open": open_,
+                "benchmark": H,
+                "ret": value,
+                "benchmark_ret": value,
+                "excess": value,
+                "search": H,
+            }
+            for open_, value in ((True, None), (False, ONE))
+        ]
+    },
+    "track_method.html": {"benchmarks": [(H, H, (H, H))]},
+    "spells_table.html": {
+        "rows": [
+            {
+                "first": H,
+                "first_href": H,
+                "end": H,
+                "open": open_,
+                "segments": (H,),
+                "benchmark": H,
+                "ret": value,
+                "benchmark_ret": value,
+                "excess": value,
+            }
+            for open_, value in ((True, None), (False, ONE))
+        ],
+        "track_href": H,
+    },
     "company_index.html": {
         "rows": [
             {"company": COMPANY, "href": H, "search": H, "latest": ROW, "unit": H, "issues": 1},
@@ -125,6 +214,8 @@ def test_hostile_strings_stay_text(name):
     assert not soup.find_all(["script", "img"]), out
     for element in soup.find_all(True):
         assert not [a for a in element.attrs if a.startswith("on") or a in ("src", "x", "'`{{")], element
+    if not CONTEXTS[name]:
+        return  # no data in it (track_intro.html): fixed text only
     # and each string is there, whole, as text or as an attribute value
     text = soup.get_text()
     values = [v for element in soup.find_all(True) for v in element.attrs.values() if isinstance(v, str)]

@@ -168,3 +168,53 @@ def wind_csv(
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle, lineterminator="\r\n").writerows(table)
     return path
+
+
+# --- daily closes (`suanli import prices`) -------------------------------------------------------------
+
+PRICE_TITLE = "收盘价 (示例导出)"
+
+
+def price_table(
+    codes: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    labels: Sequence[Sequence[str]] = (),
+    *,
+    date_header: str = "日期",
+    footer: str | None = FOOTER,
+) -> list[list[object]]:
+    """A Wind time-series sheet as rows of cells: a title row, the codes row (`date_header` above the
+    dates, then `codes`), the `labels` rows (one label per code, e.g. names, then 收盘价), then `rows`
+    ((date, close per code); a close may be None for a blank cell or text like "--"), an empty row and
+    the `footer` (None: no footer)."""
+    table: list[list[object]] = [[PRICE_TITLE], [date_header, *codes]]
+    table += [["", *row] for row in labels]
+    table += [list(row) for row in rows]
+    if footer is not None:
+        table += [[], [footer]]
+    return table
+
+
+def price_xlsx(path: Path, codes: Sequence[str], rows: Sequence[Sequence[object]], *args: object, **kw: object) -> Path:
+    """`price_table` as a Wind .xlsx (dates given as datetime.date become Excel dates)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in price_table(codes, rows, *args, **kw):  # type: ignore[arg-type]
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def price_csv(
+    path: Path,
+    codes: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *args: object,
+    encoding: str = "utf-8-sig",
+    **kw: object,
+) -> Path:
+    """`price_table` as a CSV export (None as an empty cell), in `encoding` as for `wind_csv`."""
+    table = [["" if v is None else v for v in row] for row in price_table(codes, rows, *args, **kw)]  # type: ignore[arg-type]
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(table)
+    return path

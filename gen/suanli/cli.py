@@ -14,10 +14,12 @@ import click
 
 from suanli.authoring.demo import DEFAULT_END, write_demo
 from suanli.authoring.importer import import_stocks
+from suanli.authoring.price_import import import_prices, report, write_atomically
 from suanli.authoring.published import GitError, check_published_against
 from suanli.authoring.scaffold import ScaffoldError, scaffold_issue
 from suanli.errors import Collector, DataError, DataErrors
 from suanli.load.dataset import load_dataset, load_registry
+from suanli.load.prices import PRICES_FILE
 from suanli.settings import Settings
 
 
@@ -117,7 +119,7 @@ def new(date: str | None, directory: Path | None) -> None:
     )
 
 
-@main.group(name="import", help="Import an export from Wind or iFinD into an issue.")
+@main.group(name="import", help="Import an export from Wind or iFinD: an issue's stock table, or daily closes.")
 def import_() -> None:
     pass
 
@@ -147,6 +149,32 @@ def import_stocks_command(export: Path, issue_date: str, directory: Path | None)
         _fail(DataErrors(errors.errors))
     (issue_dir / "stocks.csv").write_text(text, encoding="utf-8")
     click.echo(f"{issue_dir / 'stocks.csv'}: wrote {text.count(chr(10)) - 1} rows from {export}.")
+
+
+@import_.command(
+    name="prices",
+    help="Merge daily closes into series/prices.csv: from a Wind/iFinD sheet (.xlsx or .csv; dates down the "
+    "first column, a column per code) or a CSV with the columns date,ticker,close. A close the file has for "
+    "the same date and ticker is replaced; on any error nothing is written.",
+)
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option(
+    "--data", "directory", type=click.Path(path_type=Path), help="Data folder (default: $SUANLI_DATA or data/)."
+)
+def import_prices_command(export: Path, directory: Path | None) -> None:
+    folder = directory or _data_dir()
+    try:
+        registry = load_registry(folder)
+    except DataErrors as exc:
+        _fail(exc)
+    errors = Collector()
+    merged = import_prices(export, folder, registry, errors)
+    if merged is None:
+        _fail(DataErrors(errors.errors))
+    if merged.changed:
+        write_atomically(folder / PRICES_FILE, merged.text)
+    for line in report(merged, folder / PRICES_FILE, export):
+        click.echo(line)
 
 
 @main.command(

@@ -1,35 +1,47 @@
 /*
- * The company index (/companies/): filter by name, English name, ticker (with or
- * without its suffix) or alias, narrow by sector, sort by any column; all in the
- * page. The table is complete without JavaScript; the controls appear only here.
+ * Filterable tables: the company index (/companies/) and the per-name record of
+ * /track-record/. Filter by name, English name, ticker (with or without its suffix)
+ * or alias, narrow by sector or segment, sort by any column; all in the page. Each
+ * table is complete without JavaScript; the controls appear only here. The controls
+ * name their table (data-for, else the company index) and the unit they count in;
+ * a row's groups are its data-groups (a JSON list) or its data-sector.
  */
 (function () {
   "use strict";
 
   function setUp() {
-    var table = document.getElementById("company-index");
-    var controls = document.querySelector(".suanli-filter");
-    if (!table || !controls || controls.dataset.ready) return;
+    Array.prototype.forEach.call(document.querySelectorAll(".suanli-filter"), setUpTable);
+  }
+
+  function groupsOf(row) {
+    return row.dataset.groups ? JSON.parse(row.dataset.groups) : [row.dataset.sector];
+  }
+
+  function setUpTable(controls) {
+    var table = document.getElementById(controls.dataset.for || "company-index");
+    if (!table || controls.dataset.ready) return;
     controls.dataset.ready = "true";
+    var unit = controls.dataset.unit || "家";
     controls.hidden = false;
     var text = controls.querySelector(".suanli-filter-text");
     var sector = controls.querySelector(".suanli-filter-sector");
     var count = controls.querySelector(".suanli-filter-count");
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
+    var groups = rows.map(groupsOf);
 
     function filter() {
       var terms = text.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
       var wanted = sector.value;
       var shown = 0;
-      rows.forEach(function (row) {
+      rows.forEach(function (row, index) {
         var haystack = row.dataset.search;
-        var match = (!wanted || row.dataset.sector === wanted) &&
+        var match = (!wanted || groups[index].indexOf(wanted) !== -1) &&
           terms.every(function (term) { return haystack.indexOf(term) !== -1; });
         row.hidden = !match;
         if (match) shown += 1;
       });
-      count.textContent = "显示 " + shown + " / " + rows.length + " 家";
+      count.textContent = "显示 " + shown + " / " + rows.length + " " + unit;
     }
 
     function value(row, index, kind) {

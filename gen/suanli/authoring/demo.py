@@ -4,6 +4,13 @@ The companies are the real registry's names; every number and sentence is
 made up by a seeded random walk, so the same arguments always write the same
 files. `site.yaml` says `synthetic: true`, which puts 示例数据 on every page.
 The shipped data/ stays real: this writes only where it is told to.
+
+Besides the issues and series it writes benchmarks.yaml (an index for every
+market the companies trade in) and series/prices.csv: a close per trading day
+for every company but UNPRICED and for every benchmark, from a week before the
+first issue to the last (never after today). A company's closes pass through
+the same weekly walk as its stock-table week_pct; they come from a random
+stream of their own, so adding them changed no other file.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import math
 import random
 from dataclasses import dataclass
 from importlib import resources
@@ -30,6 +39,42 @@ GPUS = {"H100": (30000, 24000), "A100": (16000, 9000)}
 SEGMENTS = {"端侧 SoC": "端侧 SoC", "国产算力链": "CPU/GPU", "数据中心硬件": "数据中心硬件"}
 RISKS = ["技术发展及落地不及预期", "下游终端出货不及预期", "下游需求不及预期", "市场竞争加剧风险", "地缘政治风险"]
 LATE_JOINERS = ("688795.SH", "688802.SH")  # enter the stock table a third of the way through
+# The one company without a single close in prices.csv, so the site shows 缺少价格 for it. 英业达 is one of
+# the 13 数据中心硬件 names, of which an issue recommends 4: it is in about a third of the issues' 建议关注,
+# and the other two-thirds are fully priced. Its market (TW) keeps its benchmark: 广达 and 纬颖 are priced.
+UNPRICED = "2356.TW"
+# benchmarks.yaml: every market suffix of demo_companies.yaml measured against one index (Wind codes),
+# with the level the index's synthetic walk starts at.
+BENCHMARKS: list[tuple[str, str, tuple[str, ...], float]] = [
+    ("000300.SH", "沪深300", ("SH", "SZ", "BJ"), 3500.0),
+    ("HSI.HI", "恒生指数", ("HK",), 18000.0),
+    ("IXIC.GI", "纳斯达克综合指数", ("O", "N"), 12000.0),
+    ("KS11.GI", "韩国综合指数", ("KS",), 2500.0),
+    ("TWII.GI", "台湾加权指数", ("TW",), 15000.0),
+]
+# Trading days: weekdays but a handful of holidays per exchange group, each a fixed (month, day) or days
+# counted from Spring Festival (春节, SPRING_FESTIVAL); no weekend holiday is moved to a weekday. The
+# A-share 国庆 week (10-01..10-07) always holds a Wednesday, so at 52 weeks or more some issue is dated on a
+# day its A-share names did not trade, and a track record must take the last close before it.
+CALENDAR = {"SH": "CN", "SZ": "CN", "BJ": "CN", "HK": "HK", "O": "US", "N": "US", "KS": "KR", "TW": "TW"}
+FIXED_HOLIDAYS: dict[str, tuple[tuple[int, int], ...]] = {
+    "CN": ((1, 1), (5, 1), (5, 2), (5, 3), *((10, d) for d in range(1, 8))),
+    "HK": ((1, 1), (7, 1), (10, 1), (12, 25), (12, 26)),
+    "US": ((1, 1), (7, 4), (12, 25)),  # and Thanksgiving, the fourth Thursday of November
+    "KR": ((1, 1), (3, 1), (8, 15), (10, 3), (12, 25)),
+    "TW": ((1, 1), (2, 28), (10, 10)),
+}
+SPRING_FESTIVAL_DAYS = {"CN": range(-1, 6), "HK": range(0, 3), "KR": range(-1, 2), "TW": range(-1, 5)}
+# 正月初一 of each year (a year not listed has no Spring Festival closure)
+SPRING_FESTIVAL = {
+    day.year: day
+    for day in map(
+        dt.date.fromisoformat,
+        "2010-02-14 2011-02-03 2012-01-23 2013-02-10 2014-01-31 2015-02-19 2016-02-08 "
+        "2017-01-28 2018-02-16 2019-02-05 2020-01-25 2021-02-12 2022-02-01 2023-01-22 "
+        "2024-02-10 2025-01-29 2026-02-17 2027-02-06 2028-01-26 2029-02-13 2030-02-03".split(),
+    )
+}
 
 
 @dataclass
@@ -79,8 +124,7 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
     )
     write(
         "companies.yaml",
-        "# 示例数据: the real registry's names; all numbers in this folder are synthetic.\n"
-        + yaml.safe_dump(companies, allow_unicode=True, sort_keys=False),
+        "# 示例数据: the real registry's names; all numbers in this folder are synthetic.\n" + _yaml(companies),
     )
     write("series/traffic.csv", _traffic(rng, dates))
     write("series/downloads.csv", _downloads(rng, dates))
@@ -91,6 +135,7 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
         for c in companies
     }
     joins_at = len(dates) // 3
+    weekly: list[dict[str, float]] = []  # each issue's price index per ticker, for prices.csv
     year_open: dict[str, float] = {}
     month_open: dict[str, float] = {}
     for number, date in enumerate(dates, 1):
@@ -99,6 +144,7 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
             change = rng.gauss(0.002, 0.045)
             walk.price *= 1 + change
             walk.cap *= 1 + change
+        weekly.append({t: w.price for t, w in walks.items()})
         if number == 1 or date.year != dates[number - 2].year:
             year_open = dict(previous)
         if number == 1 or date.month != dates[number - 2].month:
@@ -126,6 +172,9 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
             f"{folder}/issue.yaml",
             _issue_yaml(rng, number, date, listed, rows, companies, renamed=number > len(dates) // 2),
         )
+    write("benchmarks.yaml", _benchmarks_yaml())
+    # a stream of its own: the files above are what they were before prices.csv was written
+    write("series/prices.csv", _prices(random.Random(f"{seed}:prices"), companies, dates, weekly))
     return written
 
 
@@ -135,6 +184,85 @@ def _csv(columns: list[str], rows: list[dict[str, str]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+def _yaml(value: object) -> str:
+    """yaml.safe_dump's text, by libyaml when PyYAML has it (the same text, several times faster)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(value, Dumper=dumper, allow_unicode=True, sort_keys=False)
+
+
+def _benchmarks_yaml() -> str:
+    lines = ["# 示例数据: the index each market's names are measured against (Wind codes); closes in prices.csv\n"]
+    for ticker, name, markets, _ in BENCHMARKS:
+        lines.append(f"- ticker: {ticker}\n  name: {name}\n  markets: [{', '.join(markets)}]\n")
+    return "".join(lines)
+
+
+def _holidays(calendar: str, years: range) -> set[dt.date]:
+    shut = {dt.date(year, month, day) for year in years for month, day in FIXED_HOLIDAYS.get(calendar, ())}
+    for year in years:
+        if calendar in SPRING_FESTIVAL_DAYS and year in SPRING_FESTIVAL:
+            new_year = SPRING_FESTIVAL[year]
+            shut.update(new_year + dt.timedelta(days=d) for d in SPRING_FESTIVAL_DAYS[calendar])
+        if calendar == "US":
+            november = dt.date(year, 11, 1)
+            shut.add(november + dt.timedelta(days=(3 - november.weekday()) % 7 + 21))  # Thanksgiving
+    return shut
+
+
+def _price_level(rng: random.Random, market: str) -> float:
+    """A plausible first close in the listing's currency: won in Seoul, NT$ in Taipei, HK$ in Hong Kong."""
+    low, high = {"KS": (50000.0, 200000.0), "TW": (100.0, 1000.0), "HK": (1.0, 80.0)}.get(market, (10.0, 300.0))
+    return rng.uniform(low, high)
+
+
+def _prices(
+    rng: random.Random, companies: list[DemoCompany], dates: list[dt.date], weekly: list[dict[str, float]]
+) -> str:
+    """series/prices.csv: `date,ticker,close` on each trading day of each ticker's market, from a week
+    before the first issue to the last issue (or today, if that is earlier), by date, then ticker.
+
+    A company's close on each issue date is its stock-table walk (`weekly`, an index that starts at 100),
+    scaled to a price level of its own; the days between two issues are a Brownian bridge between the two.
+    So the names' weekly moves (σ 4.5%) scatter them well above and below their benchmark, whose own walk
+    is calmer (σ about 2% a week, a similar drift). UNPRICED is walked too (the others' closes do not
+    depend on which name it is) but never written."""
+    first = dates[0] - dt.timedelta(weeks=1)
+    days = (dates[-1] - first).days + 1  # the issues are a week apart: day 7k is issue k
+    written = max(0, min(days, (dt.date.today() - first).days + 1))
+    series: dict[str, tuple[str, list[float]]] = {}  # ticker -> (calendar, a close per calendar day)
+    for company in companies:
+        ticker = company["ticker"]
+        market = ticker.rsplit(".", 1)[-1]
+        level = _price_level(rng, market)
+        logs = [0.0]
+        anchor = 0.0
+        for week in weekly:
+            target = math.log(week[ticker] / 100)
+            noise = list(itertools.accumulate(rng.gauss(0.0, 0.012) for _ in range(7)))
+            logs.extend(anchor + (target - anchor - noise[6]) * i / 7 + noise[i - 1] for i in range(1, 8))
+            anchor = target
+        if ticker != UNPRICED:
+            series[ticker] = (CALENDAR.get(market, ""), [level * math.exp(v) for v in logs])
+    for ticker, _, markets, level in BENCHMARKS:
+        logs = list(itertools.accumulate((rng.gauss(0.00015, 0.008) for _ in range(days - 1)), initial=0.0))
+        series[ticker] = (CALENDAR.get(markets[0], ""), [level * math.exp(v) for v in logs])
+    years = range(first.year, dates[-1].year + 1)
+    shut = {calendar: _holidays(calendar, years) for calendar, _ in series.values()}
+    lines = ["date,ticker,close\n"]
+    order = sorted(series.items())
+    for d in range(written):
+        day = first + dt.timedelta(days=d)
+        if day.weekday() >= 5:
+            continue
+        iso = day.isoformat()
+        lines.extend(
+            f"{iso},{ticker},{max(closes[d], 0.01):.2f}\n"
+            for ticker, (calendar, closes) in order
+            if day not in shut[calendar]
+        )
+    return "".join(lines)
 
 
 def _traffic(rng: random.Random, dates: list[dt.date]) -> str:
@@ -314,4 +442,4 @@ def _issue_yaml(
         issue["revisions"] = [
             {"date": date + dt.timedelta(days=1), "note": "示例更正：修订图表1中一家公司的本月涨跌幅"}
         ]
-    return "# 示例数据 (synthetic): made by suanli demo\n" + yaml.safe_dump(issue, allow_unicode=True, sort_keys=False)
+    return "# 示例数据 (synthetic): made by suanli demo\n" + _yaml(issue)

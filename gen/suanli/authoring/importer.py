@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from suanli.authoring.sheets import FOOTNOTE, Cell, Row, column_letter, parse_date, read_sheet
 from suanli.contract import Registry
 from suanli.errors import Collector, show
 from suanli.load.csvsrc import GROUPED_NUMBER, PLAIN_NUMBER
@@ -42,7 +43,6 @@ CURRENCIES = {"CNY": "CNY", "人民币": "CNY", "RMB": "CNY", "USD": "USD", "美
 A_SHARE_SUFFIXES = (".SH", ".SZ", ".BJ")
 YI = Decimal(100_000_000)
 CENT = Decimal("0.01")
-FOOTNOTE = re.compile(r"^(数据来源|来源|注|备注|Wind|iFinD)")
 STOCK_COLUMNS = ("ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct")
 
 # Wind's same-named return columns, told apart by the dates on their header's further lines.
@@ -58,62 +58,6 @@ ROLES = {"week_pct": "本周", "month_pct": "本月", "ytd_pct": "本年"}
 FIRST_TRADING_DAY_BY = 10
 # A parameter line of a Wind header: "[起始交易日期] 2024-12-16" (also run together on one line).
 PARAM = re.compile(r"[\[【]\s*([^\]】\n]+?)\s*[\]】][ \t]*([^\[【\n]*)")
-DATE_TEXT = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))$")
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: object  # str, int, float or None
-    ref: str  # A1-style reference (or column letter + line for CSV)
-    percent_format: bool = False  # an Excel cell formatted as %, whose value is a fraction
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, list[Cell]]]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    rows = []
-    for number, row in enumerate(sheet.iter_rows(), 1):
-        rows.append(
-            (
-                number,
-                [
-                    Cell(c.value, f"{_column_letter(i)}{number}", "%" in (c.number_format or ""))
-                    for i, c in enumerate(row)
-                ],
-            )
-        )
-    book.close()
-    return rows
-
-
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")  # GBK and its superset: what Excel in China saves as "CSV"
-
-
-def _read_csv(path: Path) -> list[tuple[int, list[Cell]]]:
-    text = _decode(path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows, start = [], 1
-    for record in reader:
-        rows.append((start, [Cell(v, f"{_column_letter(i)}{start}") for i, v in enumerate(record)]))
-        start = reader.line_num + 1
-    return rows
 
 
 @dataclass(frozen=True)
@@ -141,7 +85,7 @@ class Header:
         """Whether the header has one of the parameters `names`, and its value as a date if it reads as one."""
         for name in names:
             if name in self.params:
-                return True, _date(self.params[name])
+                return True, parse_date(self.params[name])
         return False, None
 
 
@@ -159,18 +103,6 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s]|[\(（\[【].*?[\)）\]】]", "", first_line)
 
 
-def _date(text: str) -> dt.date | None:
-    """A date as Wind writes it in a header: 2024-12-16, 2024-1-2, 2024/12/16, 20241216 or 2024年12月16日."""
-    match = DATE_TEXT.match(text.strip())
-    if not match:
-        return None
-    year, month, day, month2, day2 = match.groups()
-    try:
-        return dt.date(int(year), int(month or month2), int(day or day2))
-    except ValueError:
-        return None
-
-
 @dataclass
 class HeaderRow:
     position: int  # index into the rows read
@@ -179,7 +111,7 @@ class HeaderRow:
     intervals: list[Header]  # every 区间涨跌幅 column, left to right
 
 
-def _find_header(rows: list[tuple[int, list[Cell]]]) -> HeaderRow | None:
+def _find_header(rows: list[Row]) -> HeaderRow | None:
     """The first row naming a ticker column."""
     for position, (line, cells) in enumerate(rows):
         found: dict[str, Header] = {}
@@ -225,24 +157,8 @@ def _fmt(value: Decimal) -> str:
 def import_stocks(export: Path, issue_dir: Path, registry: Registry, errors: Collector) -> str | None:
     """The stocks.csv text for `issue_dir` from a Wind/iFinD export, or None with errors recorded."""
     export = Path(export)
-    if not export.is_file():
-        errors.add("missing-file", export, None, "", "no such file", "a Wind or iFinD export (.xlsx or .csv)")
-        return None
-    suffix = export.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        errors.add("bad-file", export, None, "", f'a "{suffix}" file', "an .xlsx or .csv export")
-        return None
-    try:
-        rows = _read_xlsx(export) if suffix == ".xlsx" else _read_csv(export)
-    except Exception as exc:  # a corrupt workbook or undecodable CSV: the author needs the file named, not a traceback
-        errors.add(
-            "unreadable",
-            export,
-            None,
-            "",
-            f"a file that cannot be read ({type(exc).__name__}: {exc})",
-            "an .xlsx workbook or a CSV file",
-        )
+    rows = read_sheet(export, errors)
+    if rows is None:
         return None
     header = _find_header(rows)
     if header is None:
@@ -282,7 +198,7 @@ def import_stocks(export: Path, issue_dir: Path, registry: Registry, errors: Col
 
         def cell(name: str, cells: list[Cell] = cells, line: int = line) -> Cell:
             index = columns[name].index
-            return cells[index] if index < len(cells) else Cell(None, f"{_column_letter(index)}{line}")
+            return cells[index] if index < len(cells) else Cell(None, f"{column_letter(index)}{line}")
 
         values = [c.value for c in cells if c.value not in (None, "")]
         if not values:

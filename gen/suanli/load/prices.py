@@ -53,7 +53,7 @@ def load_prices(
     before = len(errors.errors)
     benchmarks = load_benchmarks(benchmarks_path, errors)
     known = None if registry is None else {c.ticker for c in registry.companies} | {b.ticker for b in benchmarks}
-    days, closes = _load_closes(prices_path, known, errors) if prices_path.exists() else ({}, {})
+    days, closes = load_closes(prices_path, known, errors) if prices_path.exists() else ({}, {})
     prices = Prices(days=days, closes=closes, benchmarks=tuple(benchmarks))
     if memo is not None:
         memo.clear()
@@ -123,7 +123,7 @@ def load_benchmarks(path: Path, errors: Collector) -> list[Benchmark]:
 # --- series/prices.csv ---------------------------------------------------------------------------------
 
 
-def _load_closes(
+def load_closes(
     path: Path, known: set[str] | None, errors: Collector
 ) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[float, ...]]]:
     """Each ticker's (days ascending, closes): every bad cell, unknown ticker and repeated (date, ticker)

@@ -22,7 +22,7 @@ import pandas as pd
 from suanli.contract import CHART_EXHIBITS
 
 DATA_PLACEHOLDER = "suanli:data"
-KINDS = (*CHART_EXHIBITS, "company_cap", "company_week", "sector_week")
+KINDS = (*CHART_EXHIBITS, "company_cap", "company_week", "sector_week", "track_record", "company_price")
 THEMES = ("light", "dark")
 
 
@@ -94,6 +94,8 @@ CSV_PARSE = {
         "ytd_pct": "number",
     },
     "sector_week": {"date": "date:'%Y-%m-%d'", "median_week_pct": "number", "companies": "number"},
+    "track_record": {"date": "date:'%Y-%m-%d'", "cumulative_pct": "number"},
+    "company_price": {"date": "date:'%Y-%m-%d'", "close": "number"},
 }
 
 Data = pd.DataFrame | alt.UrlData
@@ -347,6 +349,59 @@ def sector_week(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelCha
     )
 
 
+def track_record(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
+    """/track-record/: the cumulative return of the 建议关注 portfolio and of its benchmark, at each period's end."""
+    base = alt.Chart(_data(data)).encode(
+        x=alt.X("date:T", title="日期", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
+        y=alt.Y("cumulative_pct:Q", title="累计收益 (%)", axis=alt.Axis(format=",f")),
+        # one legend: colour and dash share the field and the title (the benchmark dashed, for print and
+        # colour-blind readers)
+        color=alt.Color(
+            "series:N",
+            title="组合",
+            scale=alt.Scale(domain=["建议关注组合", "基准"], range=[palette.up, palette.series[0]]),
+        ),
+        strokeDash=alt.StrokeDash(
+            "series:N", title="组合", scale=alt.Scale(domain=["建议关注组合", "基准"], range=[[1, 0], [5, 3]])
+        ),
+        tooltip=[
+            alt.Tooltip("series:N", title="组合"),
+            alt.Tooltip("date:T", title="截至", format="%Y-%m-%d"),
+            alt.Tooltip("cumulative_pct:Q", title="累计收益 (%)", format=",.2f"),
+        ],
+    )
+    return alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=20)).properties(
+        width="container", height=300
+    )
+
+
+def company_price(data: Data, palette: Palette = PALETTES["light"]) -> TopLevelChart:
+    """A company page: its daily close, with a mark at each issue that recommended it."""
+    base = alt.Chart(_data(data)).encode(
+        x=alt.X("date:T", title="日期", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
+        # padding: a mark on the highest close stays inside the plot, so the chart's height does not depend
+        # on where the marks fall (the page reserves it before Vega draws)
+        y=alt.Y("close:Q", title="收盘价", axis=alt.Axis(format=",f"), scale=alt.Scale(zero=False, padding=8)),
+    )
+    line = base.mark_line(strokeWidth=1.5, color=palette.series[0]).encode(
+        tooltip=[alt.Tooltip("date:T", title="日期", format="%Y-%m-%d"), alt.Tooltip("close:Q", title="收盘价")]
+    )
+    marks = (
+        base.transform_filter("datum.recommended_in != null && datum.recommended_in != ''")
+        # aria=False: a company never recommended draws no mark, and an empty mark group would be an image
+        # without a text; the spells table beside the chart is the marks' text alternative
+        .mark_point(shape="triangle-up", filled=True, size=70, color=palette.up, aria=False)
+        .encode(
+            tooltip=[
+                alt.Tooltip("recommended_in:N", title="建议关注（期次）"),
+                alt.Tooltip("date:T", title="收盘日", format="%Y-%m-%d"),
+                alt.Tooltip("close:Q", title="收盘价"),
+            ]
+        )
+    )
+    return alt.layer(line, marks).properties(width="container", height=260)
+
+
 CHARTS = {
     "stocks": stocks,
     "traffic": traffic,
@@ -355,6 +410,8 @@ CHARTS = {
     "company_cap": company_cap,
     "company_week": company_week,
     "sector_week": sector_week,
+    "track_record": track_record,
+    "company_price": company_price,
 }
 
 

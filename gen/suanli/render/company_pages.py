@@ -7,15 +7,17 @@ prose names it. The index lists every company and filters in the page.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from suanli.contract import CURRENCY_UNITS, Company, Dataset, Issue
+from suanli.contract import CURRENCY_UNITS, Company, Dataset, Issue, Prices
 from suanli.derive import tables as derive
 from suanli.derive.pinyin import company_forms
 from suanli.derive.tables import Appearance
+from suanli.derive.track_record import Spell
 from suanli.render import urls
-from suanli.render.formats import fmt_number, fmt_pct
+from suanli.render.formats import fmt_number, fmt_pct, percent, rows_csv
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import md_text
 
@@ -28,18 +30,60 @@ class CompanyRecord:
     history: list[Appearance]
     recommended: list[tuple[Issue, str]]
     mentioned: list[Issue]
+    spells: tuple[Spell, ...] = ()  # its runs on the 建议关注 list, scored (derive/track_record.py)
+    priced: bool = False  # prices.csv has closes for it
 
 
-def company_records(dataset: Dataset, named: Callable[[Issue], tuple[str, ...]] | None = None) -> list[CompanyRecord]:
-    """Every company with the issues that list, recommend and name it. `named`: derive.names_in for each
-    issue, as a preview session memoizes it."""
+def company_records(
+    dataset: Dataset,
+    named: Callable[[Issue], tuple[str, ...]] | None = None,
+    spells: tuple[Spell, ...] = (),
+) -> list[CompanyRecord]:
+    """Every company with the issues that list, recommend and name it, and its spells among `spells`.
+    `named`: derive.names_in for each issue, as a preview session memoizes it."""
     history = derive.appearances(dataset)
     recommended = derive.recommendations_by_company(dataset)
     mentioned = derive.mentions(dataset, named)
+    by_ticker: dict[str, list[Spell]] = {}
+    for spell in spells:
+        by_ticker.setdefault(spell.ticker, []).append(spell)
     return [
-        CompanyRecord(c, history[c.ticker], recommended[c.ticker], mentioned[c.ticker])
+        CompanyRecord(
+            c,
+            history[c.ticker],
+            recommended[c.ticker],
+            mentioned[c.ticker],
+            tuple(by_ticker.get(c.ticker, ())),
+            c.ticker in dataset.prices.days,
+        )
         for c in dataset.registry.companies
     ]
+
+
+PRICE_COLUMNS = ("date", "close", "recommended_in")
+
+
+def price_csv(record: CompanyRecord, prices: Prices) -> str:
+    """A company's daily closes, each issue that recommended it named on the close of its date (the last on
+    or before it): the company page's price chart."""
+    ticker = record.company.ticker
+    marks: dict[int, list[str]] = {}
+    for issue in dict.fromkeys(issue for issue, _ in record.recommended):
+        close = prices.close_on(ticker, issue.date)
+        if close is not None:
+            marks.setdefault(close[0].toordinal(), []).append(issue.slug)
+    days, closes = prices.days.get(ticker, ()), prices.closes.get(ticker, ())
+    rows = (
+        (dt.date.fromordinal(day), _close_text(close), " ".join(marks.get(day, ())))
+        for day, close in zip(days, closes, strict=True)
+    )
+    return rows_csv(PRICE_COLUMNS, rows)
+
+
+def _close_text(close: float) -> str:
+    """A close as the file gave it (prices.csv holds decimals; repr is the shortest text of the float)."""
+    text = repr(close)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def search_terms(company: Company) -> str:
@@ -55,7 +99,9 @@ def has_feed(record: CompanyRecord) -> bool:
     return bool(record.history or record.recommended or record.mentioned)
 
 
-def company_page(record: CompanyRecord) -> Page:
+def company_page(record: CompanyRecord, benchmarks: dict[str, str] | None = None) -> Page:
+    """A company's page. `benchmarks`: benchmark ticker -> name (for its spells' table)."""
+    benchmarks = benchmarks or {}
     company = record.company
     page = urls.company_page(company)
     out = PageWriter()
@@ -111,6 +157,8 @@ def company_page(record: CompanyRecord) -> Page:
         out.block(fragment("link_list.html", items=items), searchable=True)
     else:
         out.add("尚无周报将其列入建议关注。", "")
+    if record.priced or record.spells:
+        _prices_section(out, record, page, benchmarks)
     out.add("## 正文提及 {#mentioned}", "")
     if record.mentioned:
         items = [
@@ -121,6 +169,45 @@ def company_page(record: CompanyRecord) -> Page:
     else:
         out.add("尚无周报正文提及。")
     return out.page()
+
+
+def _prices_section(out: PageWriter, record: CompanyRecord, page: str, benchmarks: dict[str, str]) -> None:
+    """Its closes with a mark at each issue that recommended it, and each spell on the list, scored."""
+    company = record.company
+    out.add("## 收盘价与建议关注表现 {#prices}", "")
+    spells = [
+        {
+            "first": s.first.slug,
+            "first_href": urls.href(page, urls.issue_page(s.first)),
+            "end": s.end,
+            "open": s.open,
+            "segments": s.segments,
+            "benchmark": benchmarks.get(s.benchmark or "", s.benchmark or "—"),
+            "ret": percent(s.score.ret) if s.score else None,
+            "benchmark_ret": percent(s.score.benchmark_ret) if s.score else None,
+            "excess": percent(s.score.excess) if s.score else None,
+        }
+        for s in reversed(record.spells)
+    ]
+    track = urls.href(page, urls.TRACK_RECORD)
+    table = fragment("spells_table.html", rows=spells, track_href=track)
+    if record.priced:
+        label = f"{company.name}（{company.ticker}）"
+        out.block(
+            fragment(
+                "chart_figure.html",
+                charts=[("company_price", f"{label}收盘价与建议关注")],
+                csv=urls.PRICES_CSV,
+                download=urls.company_prices_download(company),
+                table_id="spells-table",
+                table=table,
+                collapse_table=False,
+                caption_lines=["▲ 标出列入建议关注的期次（取发布日或之前最近的收盘价）。价格为上市地货币，不含分红。"],
+            )
+        )
+    else:
+        out.add("prices.csv 中没有该公司的收盘价，建议关注的表现无法计算。", "")
+        out.block(table)
 
 
 def _unit(appearance: Appearance) -> str:

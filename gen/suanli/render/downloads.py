@@ -16,6 +16,7 @@ from suanli.render.company_pages import CompanyRecord
 from suanli.render.formats import rows_csv
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import md_text
+from suanli.render.track_record_page import CALL_COLUMNS, PERIOD_COLUMNS
 
 # (column, what it holds), in file order
 STOCK_COLUMNS = (
@@ -39,7 +40,7 @@ INDEX_FIELDS = (
     ("name", "周报名称"),
     ("synthetic", "true 表示示例数据（由 suanli demo 生成，数字为虚构），真实数据为 false"),
     ("url", "网站首页的网址"),
-    ("files", "本页三个文件的网址：stocks、recommendations、index"),
+    ("files", "本页各文件的网址：stocks、recommendations、track_record、calls、index"),
     (
         "issues",
         "每期一项，最早在前：date（发布日期）、title（标题）、url（页面）、exhibits（有数据的图表：number、title、csv 的网址）",
@@ -97,6 +98,8 @@ def index_json(dataset: Dataset, records: list[CompanyRecord], site_url: str) ->
         "files": {
             "stocks": url(urls.DOWNLOAD_STOCKS),
             "recommendations": url(urls.DOWNLOAD_RECOMMENDATIONS),
+            "track_record": url(urls.DOWNLOAD_TRACK_RECORD),
+            "calls": url(urls.DOWNLOAD_CALLS),
             "index": url(urls.DOWNLOAD_INDEX),
         },
         "issues": [
@@ -132,7 +135,7 @@ def index_json(dataset: Dataset, records: list[CompanyRecord], site_url: str) ->
 
 
 def downloads_page(dataset: Dataset) -> Page:
-    """数据下载: the three files, what each column holds, and how they relate to the pages."""
+    """数据下载: the files, what each column holds, and how they relate to the pages."""
     page = urls.DOWNLOADS
     out = PageWriter()
     out.add(
@@ -159,6 +162,21 @@ def downloads_page(dataset: Dataset) -> Page:
             "每期建议关注的每家公司一行，按期次、分组顺序排列。",
         ),
         (
+            "建议关注业绩（每期）",
+            urls.DOWNLOAD_TRACK_RECORD,
+            "track-record",
+            PERIOD_COLUMNS,
+            "每期建议关注组合一行（期次顺序）：持有区间、收益、基准、超额、胜率与累计收益，方法见业绩回顾页。"
+            "百分比保留四位小数；缺少价格时为空。",
+        ),
+        (
+            "建议关注业绩（每家公司每次列入）",
+            urls.DOWNLOAD_CALLS,
+            "calls",
+            CALL_COLUMNS,
+            "每家公司每一段连续列入建议关注的时期一行，按开始的期次排列：区间收益、基准收益与超额收益。",
+        ),
+        (
             "索引（JSON）",
             urls.DOWNLOAD_INDEX,
             "index",
@@ -181,7 +199,7 @@ def downloads_page(dataset: Dataset) -> Page:
     out.add(
         "## 其他数据 {#more}",
         "",
-        "每期页面的每个图表下方可下载该图表的数据（CSV）；每个公司页可下载该公司历次股价复盘的数据，每个板块页可下载其本周涨跌幅中位数。",
+        "每期页面的每个图表下方可下载该图表的数据（CSV）；每个公司页可下载该公司历次股价复盘的数据与收盘价，每个板块页可下载其本周涨跌幅中位数，业绩回顾页可下载累计收益。",
         "",
     )
     return out.page()

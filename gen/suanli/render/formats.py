@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import cast
 
 import pandas as pd
@@ -16,6 +16,15 @@ def fmt_number(value: Decimal) -> str:
 
 def fmt_pct(value: Decimal) -> str:
     return format(value, "f") + "%"
+
+
+def percent(fraction: float | None, places: int = 2) -> Decimal | None:
+    """A computed return (a fraction: 0.05174) as a percentage to `places` decimals, rounded half away from
+    zero (Decimal("5.17")); None stays None (no figure, never 0)."""
+    if fraction is None:
+        return None
+    exact = Decimal(fraction) * 100  # the float's exact value: no second rounding through its repr
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) + 0  # + 0: -0.00 -> 0.00
 
 
 def fmt_signed_pct(value: Decimal) -> str:

@@ -36,6 +36,11 @@ DOWNLOAD_INDEX = "downloads/index.json"
 HISTORY_CSV = "history.csv"  # beside each company page
 COMPANY_FEED = "feed.xml"  # beside each company page that an issue has touched
 MEDIANS_CSV = "medians.csv"  # beside each sector page
+TRACK_RECORD = "track-record/index.md"  # 业绩回顾: 建议关注, scored
+CUMULATIVE_CSV = "cumulative.csv"  # beside the track-record page
+DOWNLOAD_TRACK_RECORD = "downloads/track_record.csv"
+DOWNLOAD_CALLS = "downloads/calls.csv"
+PRICES_CSV = "prices.csv"  # beside each company page that has closes
 
 
 # --- pages, by source path --------------------------------------------------------------------
@@ -123,3 +128,11 @@ def company_history_download(company: Company) -> str:
 
 def sector_medians_download(sector: str) -> str:
     return f"{sector_slug(sector)}-本周涨跌幅中位数.csv"
+
+
+def company_prices_download(company: Company) -> str:
+    return f"{company.ticker}-收盘价.csv"
+
+
+def track_record_download() -> str:
+    return f"{SERIES_NAME}-业绩回顾-累计收益.csv"

@@ -21,7 +21,8 @@ import pandas as pd
 from suanli.contract import CHART_EXHIBITS, Dataset, Exhibit, Issue
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
-from suanli.render import company_pages, dashboard, downloads, sector_pages, urls
+from suanli.derive import track_record as track
+from suanli.render import company_pages, dashboard, downloads, sector_pages, track_record_page, urls
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import formats as tables
 from suanli.render import issue_pages as pages
@@ -92,7 +93,9 @@ class Assembly:
         medians = derive.sector_medians(self.dataset)
         self._archive(medians)
         self._issues()
-        records = self._companies()
+        record = track.track_record(self.dataset)
+        self._track_record(record)
+        records = self._companies(record)
         self._sectors(records, medians)
         if self.memo is not None:
             self.memo.clear()
@@ -164,8 +167,32 @@ class Assembly:
             partial(pages.exhibit_csv, issue, exhibit, self.dataset.registry, self.series),
         )
 
-    def _companies(self) -> list[company_pages.CompanyRecord]:
-        """The company index, and each company's page, feed and CSV; returns the company records."""
+    def _track_record(self, record: track.TrackRecord) -> None:
+        """/track-record/, its chart's CSV and the two downloads: what they read is the 建议关注 lists, the
+        registry and the prices (the same Prices object while its files are unchanged: load/prices.py's
+        memo, kept alive by the entry)."""
+        dataset, out, memoized = self.dataset, self.out, self.memoized
+        prices = dataset.prices
+
+        def reads() -> tuple[object, ...]:
+            return (id(prices), tuple((i.slug, i.recommendations) for i in dataset.issues), self.registry_key)
+
+        page = urls.TRACK_RECORD
+        out.pages[page] = memoized(
+            lambda: ("track", *reads()), prices, partial(track_record_page.track_record_page, dataset, record)
+        )
+        out.files[urls.beside(page, urls.CUMULATIVE_CSV)] = memoized(
+            lambda: ("cumulative.csv", *reads()[:2]), prices, partial(track_record_page.cumulative_csv, record)
+        )
+        out.files[urls.DOWNLOAD_TRACK_RECORD] = memoized(
+            lambda: ("track_record.csv", *reads()[:2]), prices, partial(track_record_page.periods_csv, record)
+        )
+        out.files[urls.DOWNLOAD_CALLS] = memoized(
+            lambda: ("calls.csv", *reads()), prices, partial(track_record_page.calls_csv, record, dataset)
+        )
+
+    def _companies(self, scored: track.TrackRecord) -> list[company_pages.CompanyRecord]:
+        """The company index, and each company's page, feed and CSVs; returns the company records."""
         dataset, site_url, out, memoized = self.dataset, self.site_url, self.out, self.memoized
         patterns = derive.name_patterns(dataset.registry)
 
@@ -174,7 +201,9 @@ class Assembly:
                 lambda: ("names", id(issue), self.registry_key), issue, partial(derive.names_in, issue, patterns)
             )
 
-        records = company_pages.company_records(dataset, named)
+        # without prices nothing is scored, and the company pages leave the section out (the track record
+        # page says what to add)
+        records = company_pages.company_records(dataset, named, scored.spells if dataset.prices else ())
         out.files[urls.DOWNLOAD_INDEX] = memoized(
             lambda: ("index.json", tuple(map(id, dataset.issues)), self.registry_key, site_url),
             dataset.issues,
@@ -199,9 +228,22 @@ class Assembly:
                 tuple((issue.slug, issue.title) for issue in record.mentioned),
             )
 
-        out.pages[page] = memoized(
-            lambda: ("company", *reads(), site_url), None, partial(company_pages.company_page, record)
+        benchmarks = {b.ticker: b.name for b in self.dataset.prices.benchmarks}
+        spells = tuple(
+            (s.first.slug, s.last.slug, s.end, s.open, s.segments, s.benchmark, s.score) for s in record.spells
         )
+        out.pages[page] = memoized(
+            lambda: ("company", *reads(), spells, record.priced, repr(benchmarks), site_url),
+            None,
+            partial(company_pages.company_page, record, benchmarks),
+        )
+        if record.priced:
+            prices = self.dataset.prices
+            out.files[urls.beside(page, urls.PRICES_CSV)] = memoized(
+                lambda: ("company-prices", record.company.ticker, id(prices), reads()[2]),
+                prices,
+                partial(company_pages.price_csv, record, prices),
+            )
         if company_pages.has_feed(record):
             feed = memoized(
                 # what its feed reads beyond the page: each entry's issue title and corrections

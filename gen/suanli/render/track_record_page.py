@@ -1,0 +1,262 @@
+"""/track-record/ (业绩回顾): every 建议关注 list scored against its benchmarks (derive/track_record.py),
+with the method stated; its chart's CSV; and, for /downloads/, one row per period and one per spell.
+
+Every figure on the page is a percentage to two decimals, as the note's tables show them; the CSVs keep
+four. A period or spell without a figure shows 缺少价格 or 无收盘价, never 0.
+"""
+
+from __future__ import annotations
+
+from suanli.contract import Dataset, Prices
+from suanli.derive.track_record import Growth, Period, Spell, TrackRecord
+from suanli.render import urls
+from suanli.render.formats import percent, rows_csv
+from suanli.render.html import Page, PageWriter, fragment
+
+PAGE = urls.TRACK_RECORD
+TITLE = "业绩回顾"
+AUTHORING = "authoring.md"
+PORTFOLIO, BENCHMARK = "建议关注组合", "基准"
+CSV_PLACES = 4
+
+# (column, what it holds), in file order: /downloads/ documents them from these definitions
+PERIOD_COLUMNS = (
+    ("issue_date", "期次（发布日期）：该期建议关注组合在当日收盘买入"),
+    ("end_date", "持有至：下一期的发布日期；最新一期为 prices.csv 中最新收盘价的日期"),
+    ("open", "true 表示最新一期，仍在持有"),
+    ("members", "成分：该期建议关注的不同代码数（同一公司列于两个分组只算一次）"),
+    ("priced", "有收盘价的成分数（两端均有自身及其基准的收盘价）"),
+    ("missing", "缺少价格的成分代码，以空格分隔"),
+    ("return_pct", "组合收益：有价格成分的价格收益的等权平均，百分比（5.17 即 5.17%）"),
+    ("benchmark_pct", "基准收益：同一区间、同一组成分各自所属市场基准收益的平均，百分比"),
+    ("excess_pct", "超额收益：return_pct 减 benchmark_pct，百分比"),
+    ("wins", "跑赢各自基准的成分数"),
+    ("win_rate_pct", "胜率：wins / priced，百分比"),
+    ("cumulative_pct", "截至本期末的组合累计收益：各期 (1 + 收益) 的连乘减 1，百分比"),
+    ("benchmark_cumulative_pct", "截至本期末的基准累计收益，百分比"),
+)
+CALL_COLUMNS = (
+    ("ticker", "代码"),
+    ("name", "公司名称（公司登记表中的现名）"),
+    ("segments", "列入时的建议关注分组，以“；”分隔"),
+    ("first_issue", "首次列入的期次：当日收盘买入"),
+    ("last_issue", "最后一次列入的期次"),
+    ("end_date", "结束：此后第一期不再列入的发布日期；仍在列表中则为最新收盘价的日期"),
+    ("open", "true 表示仍在建议关注中"),
+    ("benchmark", "所属市场的基准代码"),
+    ("return_pct", "区间价格收益（当地货币，不含分红），百分比；空表示缺少价格"),
+    ("benchmark_pct", "同一区间基准的收益，百分比"),
+    ("excess_pct", "超额收益，百分比"),
+)
+
+
+def _csv_pct(fraction: float | None) -> str:
+    value = percent(fraction, CSV_PLACES)
+    return "" if value is None else format(value, "f")
+
+
+# --- the downloads -------------------------------------------------------------------------------------
+
+
+def periods_csv(record: TrackRecord) -> str:
+    growth_at = {g.date: g for g in record.growth[1:]}
+    rows = []
+    for period in record.periods:
+        score = period.score
+        grown = growth_at.get(period.end) if score is not None else None
+        rows.append(
+            (
+                period.start,
+                period.end,
+                period.open,
+                len(period.holdings),
+                len(period.scores),
+                " ".join(h.ticker for h in period.missing),
+                _csv_pct(score.ret if score else None),
+                _csv_pct(score.benchmark_ret if score else None),
+                _csv_pct(score.excess if score else None),
+                period.wins,
+                _csv_pct(period.wins / len(period.scores) if period.scores else None),
+                _csv_pct(grown.portfolio if grown else None),
+                _csv_pct(grown.benchmark if grown else None),
+            )
+        )
+    return rows_csv(tuple(c for c, _ in PERIOD_COLUMNS), rows)
+
+
+def calls_csv(record: TrackRecord, dataset: Dataset) -> str:
+    companies = dataset.registry.by_ticker
+    rows = (
+        (
+            spell.ticker,
+            companies[spell.ticker].name,
+            "；".join(spell.segments),
+            spell.first.date,
+            spell.last.date,
+            spell.end,
+            spell.open,
+            spell.benchmark or "",
+            _csv_pct(spell.score.ret if spell.score else None),
+            _csv_pct(spell.score.benchmark_ret if spell.score else None),
+            _csv_pct(spell.score.excess if spell.score else None),
+        )
+        for spell in record.spells
+    )
+    return rows_csv(tuple(c for c, _ in CALL_COLUMNS), rows)
+
+
+def cumulative_csv(record: TrackRecord) -> str:
+    """The chart's data: the portfolio's and the benchmark's cumulative return at each scored period's end."""
+    rows = []
+    for g in record.growth:
+        rows.append((g.date, PORTFOLIO, _csv_pct(g.portfolio)))
+        rows.append((g.date, BENCHMARK, _csv_pct(g.benchmark)))
+    return rows_csv(("date", "series", "cumulative_pct"), rows)
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def track_record_page(dataset: Dataset, record: TrackRecord) -> Page:
+    out = PageWriter()
+    out.add("---", "search:", "  boost: 5", "---", "")
+    out.add(f"# {TITLE}", "")
+    out.block(fragment("track_intro.html"), searchable=True)
+    prices = dataset.prices
+    if not prices:
+        out.add("## 尚无行情数据 {#no-prices}", "")
+        out.block(fragment("track_no_prices.html", guide=urls.href(PAGE, AUTHORING) + "#prices"), searchable=True)
+        _method(out, prices)
+        return out.page()
+    assert record.latest is not None  # there are prices
+    out.block(fragment("track_summary.html", **_summary(record)), searchable=True)
+    out.add("## 累计收益 {#cumulative}", "")
+    if len(record.growth) > 1:
+        rows = [
+            {
+                "date": g.date,
+                "portfolio": percent(g.portfolio),
+                "benchmark": percent(g.benchmark),
+                "excess": percent(g.excess),
+            }
+            for g in reversed(record.growth)
+        ]
+        out.block(
+            fragment(
+                "chart_figure.html",
+                charts=[("track_record", "建议关注组合与基准的累计收益")],
+                csv=urls.CUMULATIVE_CSV,
+                download=urls.track_record_download(),
+                table_id="cumulative-table",
+                table=fragment("track_cumulative_table.html", rows=rows),
+                collapse_table=True,
+                caption_lines=[f"数据截至 {record.latest.isoformat()} 收盘；价格收益，当地货币，不含分红。"],
+            )
+        )
+    else:
+        out.add("尚无可计算收益的期次。", "")
+    out.add("## 每期表现 {#periods}", "")
+    out.block(fragment("track_periods.html", rows=[_period_row(p, dataset) for p in reversed(record.periods)]))
+    out.add("## 分组表现 {#segments}", "")
+    out.block(fragment("track_segments.html", rows=_segment_rows(record)))
+    out.add("## 个股记录 {#calls}", "")
+    segments = tuple(s.segment for s in record.segments)
+    out.block(
+        fragment("track_filter.html", segments=segments, total=len(record.spells)),
+        searchable=True,
+    )
+    out.block(fragment("track_calls.html", rows=[_call_row(s, dataset) for s in record.spells]))
+    _method(out, prices)
+    return out.page()
+
+
+def _summary(record: TrackRecord) -> dict[str, object]:
+    last = record.growth[-1] if len(record.growth) > 1 else None
+    scored = [p for p in record.periods if p.score is not None]
+    return {
+        "latest": record.latest,
+        "periods": len(record.periods),
+        "scored": len(scored),
+        "first": record.periods[0].start if record.periods else None,
+        "portfolio": percent(last.portfolio) if last else None,
+        "benchmark": percent(last.benchmark) if last else None,
+        "excess": percent(last.excess) if last else None,
+        "wins": record.wins,
+        "priced": record.priced_holdings,
+        "win_rate": percent(record.wins / record.priced_holdings, 1) if record.priced_holdings else None,
+    }
+
+
+def _period_row(period: Period, dataset: Dataset) -> dict[str, object]:
+    companies = dataset.registry.by_ticker
+    score = period.score
+    return {
+        "slug": period.issue.slug,
+        "href": urls.href(PAGE, urls.issue_page(period.issue)),
+        "end": period.end,
+        "open": period.open,
+        "pending": period.pending,
+        "members": len(period.holdings),
+        "priced": len(period.scores),
+        "ret": percent(score.ret) if score else None,
+        "benchmark": percent(score.benchmark_ret) if score else None,
+        "excess": percent(score.excess) if score else None,
+        "wins": period.wins,
+        "win_rate": percent(period.wins / len(period.scores), 1) if period.scores else None,
+        "missing": [
+            (companies[h.ticker].name, h.ticker, urls.href(PAGE, urls.company_page(companies[h.ticker])))
+            for h in period.missing
+        ],
+    }
+
+
+def _segment_rows(record: TrackRecord) -> list[dict[str, object]]:
+    rows = []
+    for s in record.segments:
+        g: Growth | None = s.growth
+        rows.append(
+            {
+                "segment": s.segment,
+                "periods": s.periods,
+                "scored": s.scored,
+                "portfolio": percent(g.portfolio) if g else None,
+                "benchmark": percent(g.benchmark) if g else None,
+                "excess": percent(g.excess) if g else None,
+                "wins": s.wins,
+                "priced": s.priced,
+                "win_rate": percent(s.wins / s.priced, 1) if s.priced else None,
+            }
+        )
+    return rows
+
+
+def _call_row(spell: Spell, dataset: Dataset) -> dict[str, object]:
+    company = dataset.registry.by_ticker[spell.ticker]
+    score = spell.score
+    benchmark = _benchmark_name(dataset.prices, spell.benchmark)
+    return {
+        "company": company,
+        "href": urls.href(PAGE, urls.company_page(company)),
+        "segments": spell.segments,
+        "first": spell.first.slug,
+        "first_href": urls.href(PAGE, urls.issue_page(spell.first)),
+        "end": spell.end,
+        "open": spell.open,
+        "benchmark": benchmark,
+        "ret": percent(score.ret) if score else None,
+        "benchmark_ret": percent(score.benchmark_ret) if score else None,
+        "excess": percent(score.excess) if score else None,
+        "search": " ".join([company.name, company.name_en or "", *company.aliases, company.ticker, company.symbol])
+        .lower()
+        .strip(),
+    }
+
+
+def _benchmark_name(prices: Prices, ticker: str | None) -> str:
+    return next((b.name for b in prices.benchmarks if b.ticker == ticker), ticker or "—")
+
+
+def _method(out: PageWriter, prices: Prices) -> None:
+    out.add("## 方法 {#method}", "")
+    benchmarks = [(b.name, b.ticker, b.markets) for b in prices.benchmarks]
+    out.block(fragment("track_method.html", benchmarks=benchmarks), searchable=True)
