@@ -8,7 +8,9 @@ company and benchmark on every trading day (about 2,600 days × 60 tickers at 52
   as it was before the track record), best of `--repeat`, each in a fresh process with no cache: the
   difference is what the track record adds;
 - in this process, the parts: loading prices.csv and benchmarks.yaml, deriving the track record, and
-  rendering its page, downloads and the company pages' price CSVs;
+  rendering its page, downloads and the company pages' price CSVs (not the company pages' spells
+  tables, nor what MkDocs does with the larger pages: those only the builds' difference counts). Clean
+  builds on this kind of machine vary by ±15 %, so the difference of two is noisy; the parts are not;
 - at the largest size, with `--saves`, `suanli serve` on the archive: a save that changes one close,
   the reload time and how many pages the preview re-rendered.
 
@@ -71,11 +73,13 @@ def parts(data: Path) -> dict[str, float]:
     loaded = time.perf_counter()
     record = track_record(dataset)
     derived = time.perf_counter()
+    companies = company_pages.company_records(dataset, None, record.spells)  # made without prices too
+    rendering = time.perf_counter()
     track_record_page.track_record_page(dataset, record)
     track_record_page.cumulative_csv(record)
     track_record_page.periods_csv(record)
     track_record_page.calls_csv(record, dataset)
-    for company in company_pages.company_records(dataset, None, record.spells):
+    for company in companies:
         if company.priced:
             company_pages.price_csv(company, dataset.prices)
     rendered = time.perf_counter()
@@ -85,7 +89,7 @@ def parts(data: Path) -> dict[str, float]:
         "tickers": len(dataset.prices.days),
         "load_s": loaded - started,
         "derive_s": derived - loaded,
-        "render_s": rendered - derived,
+        "render_s": rendered - rendering,
     }
 
 
@@ -135,6 +139,7 @@ def run(sizes: list[int], repeat: int, saves: int) -> dict:
                 **parts(data),
             }
             row["added"] = row["with_s"] / row["without_s"] - 1
+            row["parts_share"] = (row["load_s"] + row["derive_s"] + row["render_s"]) / row["without_s"]
             rows.append(row)
             print(json.dumps(row), flush=True)
         preview = preview_saves(work / f"data-{sizes[-1]}", work, saves) if saves else None
@@ -145,14 +150,14 @@ def report(result: dict) -> str:
     lines = [
         f"{result['machine']}; best of the runs; clean builds, no cache",
         "",
-        "| weeks | closes | tickers | build with prices | without | added | peak with / without | load | derive | render |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| weeks | closes | tickers | build with prices | without | added | peak with / without | load | derive | render | parts / build |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in result["rows"]:
         lines.append(
             f"| {r['weeks']} | {r['closes']:,} | {r['tickers']} | {r['with_s']:.1f} s | {r['without_s']:.1f} s | "
             f"{r['added']:+.1%} | {r['with_mb']:.0f} / {r['without_mb']:.0f} MB | {r['load_s']:.2f} s | "
-            f"{r['derive_s']:.2f} s | {r['render_s']:.2f} s |"
+            f"{r['derive_s']:.2f} s | {r['render_s']:.2f} s | {r['parts_share']:.1%} |"
         )
     if result["preview"]:
         p = result["preview"]

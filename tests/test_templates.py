@@ -99,25 +99,7 @@ CONTEXTS = {
         ]
     },
     "track_filter.html": {"segments": [H, H], "total": 2},
-    "track_calls.html": {
-        "rows": [
-            {
-                "company": COMPANY,
-                "href": H,
-                "segments": (H, H),
-                "first": H,
-                "first_href": H,
-                "end": H,
-                "open": open_,
-                "benchmark": H,
-                "ret": value,
-                "benchmark_ret": value,
-                "excess": value,
-                "search": H,
-            }
-            for open_, value in ((True, None), (False, ONE))
-        ]
-    },
+    "track_calls.html": {"rows": [(H, H, H, H, ((H, H, H),) * 3, H, H, H, H, H, H)]},
     "track_method.html": {"benchmarks": [(H, H, (H, H))]},
     "spells_table.html": {
         "rows": [

@@ -20,6 +20,27 @@ def gbk_stocks(d: Path) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").replace("MU.O", "美光").encode("gbk"))
 
 
+BENCHMARKS = """\
+- ticker: 000300.SH
+  name: 沪深300
+  markets: [SH, SZ]
+- ticker: IXIC.GI
+  name: 纳斯达克综合指数
+  markets: [O]
+"""
+PRICES = "date,ticker,close\n2024-12-10,688256.SH,598\n2024-12-10,000300.SH,3900.5\n"
+
+
+def priced(prices: str = PRICES, benchmarks: str = BENCHMARKS):
+    """A defect in prices.csv or benchmarks.yaml, beside a valid pair of them."""
+
+    def write_both(d: Path) -> None:
+        write(d / "benchmarks.yaml", benchmarks)
+        write(d / "series/prices.csv", prices)
+
+    return write_both
+
+
 def stocks_as_directory(d: Path) -> None:
     (d / STOCKS).unlink()
     (d / STOCKS).mkdir()
@@ -262,6 +283,53 @@ CASES = {
         [
             "data/series/traffic.csv:2: found bytes that are not UTF-8 (ce c4, perhaps GBK), "
             'expected UTF-8 text (save as "CSV UTF-8" or UTF-8 in your editor) [encoding]'
+        ],
+    ),
+    "a close that is zero": (
+        priced(PRICES + "2024-12-11,688256.SH,0\n"),
+        ['data/series/prices.csv:4: close: found "0", expected a positive number like 1234.5 [not-positive]'],
+    ),
+    "a close that is not a number": (
+        priced(PRICES + "2024-12-11,688256.SH,6百\n"),
+        ['data/series/prices.csv:4: close: found "6百", expected a positive number like 1234.5 [not-a-number]'],
+    ),
+    "a close given twice": (
+        priced(PRICES + "2024-12-10,688256.SH,599\n"),
+        [
+            "data/series/prices.csv:4: date: found 2024-12-10 688256.SH again (first on line 2), "
+            "expected one close per date and ticker [duplicate]"
+        ],
+    ),
+    "a close of a ticker that is neither a company nor a benchmark": (
+        priced(PRICES + "2024-12-10,AAPL.O,240\n2024-12-11,AAPL.O,241\n"),
+        [
+            'data/series/prices.csv:4: ticker: found "AAPL.O", '
+            "expected a ticker of companies.yaml or benchmarks.yaml [unknown-ticker]"
+        ],
+    ),
+    "a close on a date that does not exist": (
+        priced(PRICES + "2024-02-30,688256.SH,598\n"),
+        ['data/series/prices.csv:4: date: found "2024-02-30", expected a date like 2024-12-11 [bad-date]'],
+    ),
+    "a market measured against two benchmarks": (
+        priced(benchmarks=BENCHMARKS.replace("markets: [O]", "markets: [O, SZ]")),
+        [
+            "data/benchmarks.yaml:6: [2].markets[2]: found the market SZ, already measured against 000300.SH, "
+            "expected each market in one benchmark's markets [duplicate]"
+        ],
+    ),
+    "a market that is not a ticker suffix": (
+        priced(benchmarks=BENCHMARKS.replace("markets: [O]", "markets: [O, 纳斯达克]")),
+        [
+            'data/benchmarks.yaml:6: [2].markets[2]: found "纳斯达克", '
+            "expected a ticker suffix like SH, HK or O [bad-market]"
+        ],
+    ),
+    "a recommended name whose market has no benchmark, once there are prices": (
+        priced(benchmarks=BENCHMARKS.replace("markets: [SH, SZ]", "markets: [SZ]")),
+        [
+            "data/issues/2024-12-11/issue.yaml:12: recommendations: found 688256.SH (market SH) has no benchmark, "
+            "expected a benchmark in benchmarks.yaml whose markets include SH [no-benchmark]"
         ],
     ),
     "series bad category": (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -215,10 +216,12 @@ def market_of(ticker: str) -> str:
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity, like Series
 class Prices:
     """series/prices.csv and benchmarks.yaml: each ticker's daily closes (day numbers, date.toordinal(),
-    ascending, and the closes on them, in the listing's currency) and the benchmarks. Empty without them."""
+    ascending, and the closes on them, in the listing's currency) and the benchmarks. Empty without them.
+    Arrays, not tuples: at 520 weeks there are some 120,000 closes, a Python object each in a tuple; the
+    arrays are never changed once loaded."""
 
-    days: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    closes: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    days: dict[str, array[int]] = field(default_factory=dict)
+    closes: dict[str, array[float]] = field(default_factory=dict)
     benchmarks: tuple[Benchmark, ...] = ()
 
     def __bool__(self) -> bool:
@@ -236,6 +239,16 @@ class Prices:
         """The date of the latest close of any ticker."""
         last = max((days[-1] for days in self.days.values() if days), default=None)
         return None if last is None else dt.date.fromordinal(last)
+
+    @cached_property
+    def dates(self) -> dict[int, str]:
+        """Every day number with a close, as an ISO date: written once for all the tickers' CSVs."""
+        return {day: dt.date.fromordinal(day).isoformat() for days in self.days.values() for day in set(days)}
+
+    def fingerprint(self, ticker: str) -> bytes:
+        """A ticker's closes as bytes: what a page that shows them depends on."""
+        days, closes = self.days.get(ticker), self.closes.get(ticker)
+        return b"" if days is None or closes is None else days.tobytes() + closes.tobytes()
 
     def close_on(self, ticker: str, day: dt.date) -> tuple[dt.date, float] | None:
         """The last close of `ticker` on or before `day` (never a later one: markets shut on some dates),

@@ -187,23 +187,19 @@ def score(prices: Prices, ticker: str, start: dt.date, end: dt.date) -> tuple[st
 
 
 def periods(dataset: Dataset) -> tuple[Period, ...]:
-    """One period per issue that lists 建议关注 (issues without a list hold nothing until the next)."""
-    prices, latest = dataset.prices, dataset.prices.latest
-    listing = [issue for issue in dataset.issues if issue.recommendations]
+    """One period per issue that lists 建议关注, held until the next issue whether or not that one lists
+    names (an issue without a list holds nothing until the one after it)."""
+    prices, latest, issues = dataset.prices, dataset.prices.latest, dataset.issues
+    newest = max((i for i, issue in enumerate(issues) if issue.recommendations), default=-1)
     out = []
-    for position, issue in enumerate(listing):
-        newest = position == len(listing) - 1
-        following = _next_issue(dataset.issues, issue)
+    for position, issue in enumerate(issues):
+        if not issue.recommendations:
+            continue
+        following = issues[position + 1] if position + 1 < len(issues) else None
         end = following.date if following is not None else (latest or issue.date)
         holdings = tuple(Holding(t, s, *score(prices, t, issue.date, end)) for t, s in members(issue).items())
-        out.append(Period(issue, issue.date, end, newest and following is None, holdings))
+        out.append(Period(issue, issue.date, end, position == newest and following is None, holdings))
     return tuple(out)
-
-
-def _next_issue(issues: tuple[Issue, ...], issue: Issue) -> Issue | None:
-    """The issue after `issue`: its portfolio is held until then (whether or not that one lists names)."""
-    at = issues.index(issue)
-    return issues[at + 1] if at + 1 < len(issues) else None
 
 
 def growth(scored: list[tuple[dt.date, Score]], start: dt.date) -> tuple[Growth, ...]:

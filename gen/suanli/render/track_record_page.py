@@ -7,10 +7,14 @@ four. A period or spell without a figure shows 缺少价格 or 无收盘价, nev
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+from typing import NamedTuple
+
 from suanli.contract import Dataset, Prices
 from suanli.derive.track_record import Growth, Period, Spell, TrackRecord
 from suanli.render import urls
-from suanli.render.formats import percent, rows_csv
+from suanli.render.formats import direction, fmt_pct, percent, rows_csv
 from suanli.render.html import Page, PageWriter, fragment
 
 PAGE = urls.TRACK_RECORD
@@ -48,6 +52,18 @@ CALL_COLUMNS = (
     ("benchmark_pct", "同一区间基准的收益，百分比"),
     ("excess_pct", "超额收益，百分比"),
 )
+
+
+# A table cell of a figure: (its class, its data-value for sorting, its text). Made here rather than by a
+# template macro: the per-name table has a row for every spell (some 3,000 at 520 weeks), three figures each.
+Figure = tuple[str, str, str]
+
+
+def figure(value: Decimal | None, missing: str = "缺少价格") -> Figure:
+    """A percentage's cell: coloured by its direction; `missing` where there is none (never 0)."""
+    if value is None:
+        return "none", "", missing
+    return direction(value), format(value, "f"), fmt_pct(value)
 
 
 def _csv_pct(fraction: float | None) -> str:
@@ -165,7 +181,7 @@ def track_record_page(dataset: Dataset, record: TrackRecord) -> Page:
         fragment("track_filter.html", segments=segments, total=len(record.spells)),
         searchable=True,
     )
-    out.block(fragment("track_calls.html", rows=[_call_row(s, dataset) for s in record.spells]))
+    out.block(fragment("track_calls.html", rows=call_rows(record.spells, dataset)))
     _method(out, prices)
     return out.page()
 
@@ -230,30 +246,61 @@ def _segment_rows(record: TrackRecord) -> list[dict[str, object]]:
     return rows
 
 
-def _call_row(spell: Spell, dataset: Dataset) -> dict[str, object]:
-    company = dataset.registry.by_ticker[spell.ticker]
-    score = spell.score
-    benchmark = _benchmark_name(dataset.prices, spell.benchmark)
-    return {
-        "company": company,
-        "href": urls.href(PAGE, urls.company_page(company)),
-        "segments": spell.segments,
-        "first": spell.first.slug,
-        "first_href": urls.href(PAGE, urls.issue_page(spell.first)),
-        "end": spell.end,
-        "open": spell.open,
-        "benchmark": benchmark,
-        "ret": percent(score.ret) if score else None,
-        "benchmark_ret": percent(score.benchmark_ret) if score else None,
-        "excess": percent(score.excess) if score else None,
-        "search": " ".join([company.name, company.name_en or "", *company.aliases, company.ticker, company.symbol])
-        .lower()
-        .strip(),
-    }
+class CallRow(NamedTuple):
+    """A row of the per-name table, every cell's text made here: the template unpacks it (a row for every
+    spell, some 3,000 at 520 weeks, where a lookup per cell in Jinja costs more than the rest)."""
+
+    search: str  # what the filter matches: names, aliases, ticker with and without its suffix
+    groups: str  # its segments, a JSON list, for the segment filter
+    name: str
+    href: str
+    figures: tuple[Figure, Figure, Figure]  # 收益, 超额, 基准收益
+    first: str
+    first_href: str
+    end: str
+    segments: str
+    benchmark: str
+    ticker: str
 
 
-def _benchmark_name(prices: Prices, ticker: str | None) -> str:
-    return next((b.name for b in prices.benchmarks if b.ticker == ticker), ticker or "—")
+def call_rows(spells: tuple[Spell, ...], dataset: Dataset) -> list[CallRow]:
+    companies, benchmarks = dataset.registry.by_ticker, {b.ticker: b.name for b in dataset.prices.benchmarks}
+    company_hrefs: dict[str, tuple[str, str]] = {}  # ticker -> (href, search)
+    issue_hrefs: dict[str, str] = {}
+    rows = []
+    for spell in spells:
+        company = companies[spell.ticker]
+        if spell.ticker not in company_hrefs:
+            terms = [company.name, company.name_en or "", *company.aliases, company.ticker, company.symbol]
+            company_hrefs[spell.ticker] = (
+                urls.href(PAGE, urls.company_page(company)),
+                " ".join(t for t in terms if t).lower(),
+            )
+        href, search = company_hrefs[spell.ticker]
+        first = spell.first.slug
+        if first not in issue_hrefs:
+            issue_hrefs[first] = urls.href(PAGE, urls.issue_page(spell.first))
+        score = spell.score
+        rows.append(
+            CallRow(
+                search=search,
+                groups=json.dumps(list(spell.segments), ensure_ascii=False),
+                name=company.name,
+                href=href,
+                figures=(
+                    figure(percent(score.ret) if score else None),
+                    figure(percent(score.excess) if score else None),
+                    figure(percent(score.benchmark_ret) if score else None),
+                ),
+                first=first,
+                first_href=issue_hrefs[first],
+                end=spell.end.isoformat() + ("（在列）" if spell.open else ""),
+                segments="；".join(spell.segments),
+                benchmark=benchmarks.get(spell.benchmark or "", spell.benchmark or "—"),
+                ticker=company.ticker,
+            )
+        )
+    return rows
 
 
 def _method(out: PageWriter, prices: Prices) -> None:

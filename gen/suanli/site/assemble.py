@@ -239,9 +239,14 @@ class Assembly:
         )
         if record.priced:
             prices = self.dataset.prices
-            out.files[urls.beside(page, urls.PRICES_CSV)] = memoized(
-                lambda: ("company-prices", record.company.ticker, id(prices), reads()[2]),
-                prices,
+            out.files[urls.beside(page, urls.PRICES_CSV)] = memoized(  # its closes and the issues it marks
+                lambda: (
+                    "company-prices",
+                    record.company.ticker,
+                    prices.fingerprint(record.company.ticker),
+                    reads()[2],
+                ),
+                None,
                 partial(company_pages.price_csv, record, prices),
             )
         if company_pages.has_feed(record):
