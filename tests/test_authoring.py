@@ -419,6 +419,7 @@ def test_check_workflow_validates_checks_published_lints_tests_and_builds():
     runs = " ".join(s.get("run", "") for s in check_wf["jobs"]["check"]["steps"])
     for command in (
         "suanli validate --github",
+        "suanli qa --github",
         "suanli check-published --github",
         "ruff check",
         "ruff format --check",

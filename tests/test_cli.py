@@ -50,7 +50,7 @@ def test_demo_writes_a_valid_synthetic_folder_deterministically(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     result = suanli("demo", str(first), "--weeks", "6")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"{first}: wrote 25 files of synthetic data (6 weekly issues to 2024-12-11).\n"
+    assert result.stdout == f"{first}: wrote 26 files of synthetic data (6 weekly issues to 2024-12-11).\n"
     assert suanli("demo", str(second), "--weeks", "6").returncode == 0
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())

@@ -12,6 +12,7 @@ from typing import NoReturn
 
 import click
 
+from suanli.annotations import workflow_command
 from suanli.authoring.demo import DEFAULT_END, write_demo
 from suanli.authoring.importer import import_stocks
 from suanli.authoring.price_import import import_prices, report, write_atomically
@@ -20,6 +21,10 @@ from suanli.authoring.scaffold import ScaffoldError, scaffold_issue
 from suanli.errors import Collector, DataError, DataErrors
 from suanli.load.dataset import load_dataset, load_registry
 from suanli.load.prices import PRICES_FILE
+from suanli.qa import report as qa_report
+from suanli.qa.acceptances import load_acceptances
+from suanli.qa.findings import judge
+from suanli.qa.rules import check
 from suanli.settings import Settings
 
 
@@ -42,17 +47,7 @@ def _data_dir() -> Path:
 
 def github_annotation(error: DataError) -> str:
     """A GitHub Actions workflow command, so the error shows on the changed line of a pull request."""
-
-    def prop(text: str) -> str:
-        return (
-            text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
-        )
-
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    where = f"file={prop(error.file)}" + (f",line={error.line}" if error.line else "")
-    return f"::error {where},title={prop(f'suanli {error.code}')}::{data(str(error))}"
+    return workflow_command("error", error.file, error.line, f"suanli {error.code}", str(error))
 
 
 def _fail(exc: DataErrors, github: bool = False) -> NoReturn:
@@ -89,6 +84,39 @@ def validate(directory: Path | None, github: bool) -> None:
         f"{folder}: OK, {len(dataset.issues)} issue(s), {companies} companies, "
         f"latest {dataset.latest.slug}" + (" (示例数据 / synthetic)" if dataset.synthetic else "")
     )
+
+
+@main.command(
+    help="Check a valid data folder for well-formed mistakes: each issue against the one before, each series "
+    "point against its neighbours, the stock table against the closes. Exit 1 only on an error-severity finding "
+    "that qa.yaml does not accept."
+)
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "form", type=click.Choice(["text", "json"]), default="text", help="How to print the findings."
+)
+@click.option(
+    "--github/--no-github",
+    default=_under_github_actions,
+    help="Also print each finding as a GitHub Actions annotation (default: on under GitHub Actions).",
+)
+def qa(directory: Path | None, form: str, github: bool) -> None:
+    folder = directory or _data_dir()
+    errors = Collector()
+    try:
+        dataset = load_dataset(folder)
+    except DataErrors as exc:
+        _fail(exc, github)
+    acceptances = load_acceptances(folder, errors)
+    if errors.errors:
+        _fail(DataErrors(errors.errors), github)
+    report = judge(check(dataset, folder, errors.name), acceptances)
+    click.echo(qa_report.as_json(report) if form == "json" else qa_report.text(report, str(folder)))
+    if github:
+        for line in qa_report.github(report):
+            click.echo(line)
+    if report.failed:
+        sys.exit(1)
 
 
 @main.command(

@@ -111,6 +111,8 @@ class StockRow:
     week_pct: Decimal
     month_pct: Decimal
     ytd_pct: Decimal
+    # its line in stocks.csv, for the QA gate's findings; not part of what the row is (equality, memo keys)
+    line: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

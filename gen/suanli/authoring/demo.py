@@ -9,8 +9,9 @@ Besides the issues and series it writes benchmarks.yaml (an index for every
 market the companies trade in) and series/prices.csv: a close per trading day
 for every company but UNPRICED and for every benchmark, from a week before the
 first issue to the last (never after today). A company's closes pass through
-the same weekly walk as its stock-table week_pct; they come from a random
-stream of their own, so adding them changed no other file.
+its weekly walk on each issue date, and its stock table's 本周 is the return
+from its last close before the issue's period to the issue's: the tables and
+the closes agree, as `suanli qa` checks.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
         for c in companies
     }
     joins_at = len(dates) // 3
-    weekly: list[dict[str, float]] = []  # each issue's price index per ticker, for prices.csv
+    weekly: list[dict[str, float]] = []  # each issue's price index per ticker, for the daily closes
+    tables: list[tuple[list[DemoCompany], list[dict[str, str]]]] = []
     year_open: dict[str, float] = {}
     month_open: dict[str, float] = {}
     for number, date in enumerate(dates, 1):
@@ -158,23 +160,35 @@ def write_demo(target: Path, weeks: int = 52, end: dt.date = DEFAULT_END, seed: 
                     "ticker": ticker,
                     "market_cap": f"{walk.cap:.0f}",
                     "currency": "USD" if ticker.endswith((".O", ".N", ".HK", ".KS", ".TW")) else "CNY",
-                    "week_pct": f"{(walk.price / previous[ticker] - 1) * 100:.2f}",
+                    "week_pct": "",  # from the closes, below
                     "month_pct": f"{(walk.price / month_open[ticker] - 1) * 100:.2f}",
                     "ytd_pct": f"{(walk.price / year_open[ticker] - 1) * 100:.2f}",
                 }
             )
+        tables.append((listed, rows))
+    # a stream of its own for the days between issues
+    closes = DailyCloses(random.Random(f"{seed}:prices"), companies, dates, weekly)
+    unpriced_listed = False  # whether an issue recommends UNPRICED (then qa.yaml accepts its missing closes)
+    for number, (date, (listed, rows)) in enumerate(zip(dates, tables, strict=True), 1):
+        for row in rows:  # 本周: from the last close before the period (Monday) to the issue's
+            row["week_pct"] = f"{closes.change(row['ticker'], date - dt.timedelta(days=3), date) * 100:.2f}"
         folder = f"issues/{date.isoformat()}"
         write(
             f"{folder}/stocks.csv", _csv(["ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct"], rows)
         )
         write(f"{folder}/launches.csv", _launches(rng, date))
-        write(
-            f"{folder}/issue.yaml",
-            _issue_yaml(rng, number, date, listed, rows, companies, renamed=number > len(dates) // 2),
-        )
+        issue = _issue_yaml(rng, number, date, listed, rows, companies, renamed=number > len(dates) // 2)
+        write(f"{folder}/issue.yaml", issue)
+        unpriced_listed = unpriced_listed or f"- {UNPRICED}\n" in issue
     write("benchmarks.yaml", _benchmarks_yaml())
-    # a stream of its own: the files above are what they were before prices.csv was written
-    write("series/prices.csv", _prices(random.Random(f"{seed}:prices"), companies, dates, weekly))
+    write("series/prices.csv", closes.csv())
+    if unpriced_listed:  # an acceptance of nothing would itself be a finding (a stale acceptance)
+        write(
+            "qa.yaml",
+            "# 示例数据: `suanli qa`'s acceptances (a finding that is true, and why)\n"
+            f"- rule: missing-close\n  ticker: {UNPRICED}\n"
+            "  reason: 示例数据故意不给这家公司收盘价，以展示业绩回顾中的“缺少价格”\n",
+        )
     return written
 
 
@@ -217,52 +231,67 @@ def _price_level(rng: random.Random, market: str) -> float:
     return rng.uniform(low, high)
 
 
-def _prices(
-    rng: random.Random, companies: list[DemoCompany], dates: list[dt.date], weekly: list[dict[str, float]]
-) -> str:
-    """series/prices.csv: `date,ticker,close` on each trading day of each ticker's market, from a week
-    before the first issue to the last issue (or today, if that is earlier), by date, then ticker.
+class DailyCloses:
+    """Every ticker's close on each calendar day from a week before the first issue to the last, in its
+    market's calendar (weekends and holidays shut), rounded to the cent as prices.csv writes them.
 
     A company's close on each issue date is its stock-table walk (`weekly`, an index that starts at 100),
     scaled to a price level of its own; the days between two issues are a Brownian bridge between the two.
     So the names' weekly moves (σ 4.5%) scatter them well above and below their benchmark, whose own walk
-    is calmer (σ about 2% a week, a similar drift). UNPRICED is walked too (the others' closes do not
-    depend on which name it is) but never written."""
-    first = dates[0] - dt.timedelta(weeks=1)
-    days = (dates[-1] - first).days + 1  # the issues are a week apart: day 7k is issue k
-    written = max(0, min(days, (dt.date.today() - first).days + 1))
-    series: dict[str, tuple[str, list[float]]] = {}  # ticker -> (calendar, a close per calendar day)
-    for company in companies:
-        ticker = company["ticker"]
-        market = ticker.rsplit(".", 1)[-1]
-        level = _price_level(rng, market)
-        logs = [0.0]
-        anchor = 0.0
-        for week in weekly:
-            target = math.log(week[ticker] / 100)
-            noise = list(itertools.accumulate(rng.gauss(0.0, 0.012) for _ in range(7)))
-            logs.extend(anchor + (target - anchor - noise[6]) * i / 7 + noise[i - 1] for i in range(1, 8))
-            anchor = target
-        if ticker != UNPRICED:
-            series[ticker] = (CALENDAR.get(market, ""), [level * math.exp(v) for v in logs])
-    for ticker, _, markets, level in BENCHMARKS:
-        logs = list(itertools.accumulate((rng.gauss(0.00015, 0.008) for _ in range(days - 1)), initial=0.0))
-        series[ticker] = (CALENDAR.get(markets[0], ""), [level * math.exp(v) for v in logs])
-    years = range(first.year, dates[-1].year + 1)
-    shut = {calendar: _holidays(calendar, years) for calendar, _ in series.values()}
-    lines = ["date,ticker,close\n"]
-    order = sorted(series.items())
-    for d in range(written):
-        day = first + dt.timedelta(days=d)
-        if day.weekday() >= 5:
-            continue
-        iso = day.isoformat()
-        lines.extend(
-            f"{iso},{ticker},{max(closes[d], 0.01):.2f}\n"
-            for ticker, (calendar, closes) in order
-            if day not in shut[calendar]
-        )
-    return "".join(lines)
+    is calmer (σ about 2% a week, a similar drift). UNPRICED is walked too (its 本周 comes from it) but
+    never written."""
+
+    def __init__(
+        self, rng: random.Random, companies: list[DemoCompany], dates: list[dt.date], weekly: list[dict[str, float]]
+    ) -> None:
+        self.first = dates[0] - dt.timedelta(weeks=1)
+        days = (dates[-1] - self.first).days + 1  # the issues are a week apart: day 7k is issue k
+        self.written = max(0, min(days, (dt.date.today() - self.first).days + 1))
+        self.series: dict[str, tuple[str, list[float]]] = {}  # ticker -> (calendar, a close per calendar day)
+        for company in companies:
+            ticker = company["ticker"]
+            market = ticker.rsplit(".", 1)[-1]
+            level = _price_level(rng, market)
+            logs = [0.0]
+            anchor = 0.0
+            for week in weekly:
+                target = math.log(week[ticker] / 100)
+                noise = list(itertools.accumulate(rng.gauss(0.0, 0.012) for _ in range(7)))
+                logs.extend(anchor + (target - anchor - noise[6]) * i / 7 + noise[i - 1] for i in range(1, 8))
+                anchor = target
+            self.series[ticker] = (CALENDAR.get(market, ""), [round(max(level * math.exp(v), 0.01), 2) for v in logs])
+        for ticker, _, markets, level in BENCHMARKS:
+            logs = list(itertools.accumulate((rng.gauss(0.00015, 0.008) for _ in range(days - 1)), initial=0.0))
+            self.series[ticker] = (CALENDAR.get(markets[0], ""), [round(level * math.exp(v), 2) for v in logs])
+        years = range(self.first.year, dates[-1].year + 1)
+        self.shut = {calendar: _holidays(calendar, years) for calendar, _ in self.series.values()}
+
+    def close_on(self, ticker: str, day: dt.date) -> float:
+        """The last close on or before `day` (its market shut at weekends and on holidays)."""
+        calendar, closes = self.series[ticker]
+        while day.weekday() >= 5 or day in self.shut[calendar]:
+            day -= dt.timedelta(days=1)
+        return closes[(day - self.first).days]
+
+    def change(self, ticker: str, before: dt.date, day: dt.date) -> float:
+        """The return from the close on or before `before` to the close on or before `day`."""
+        return self.close_on(ticker, day) / self.close_on(ticker, before) - 1
+
+    def csv(self) -> str:
+        """series/prices.csv: by date, then ticker; UNPRICED left out."""
+        lines = ["date,ticker,close\n"]
+        order = sorted((t, s) for t, s in self.series.items() if t != UNPRICED)
+        for d in range(self.written):
+            day = self.first + dt.timedelta(days=d)
+            if day.weekday() >= 5:
+                continue
+            iso = day.isoformat()
+            lines.extend(
+                f"{iso},{ticker},{closes[d]:.2f}\n"
+                for ticker, (calendar, closes) in order
+                if day not in self.shut[calendar]
+            )
+        return "".join(lines)
 
 
 def _traffic(rng: random.Random, dates: list[dt.date]) -> str:

@@ -527,7 +527,7 @@ def _read_stocks(path: Path, registry: Registry | None, errors: Collector) -> tu
             and month_pct is not None
             and ytd_pct is not None
         ):
-            rows.append(StockRow(ticker, market_cap, currency, week_pct, month_pct, ytd_pct))
+            rows.append(StockRow(ticker, market_cap, currency, week_pct, month_pct, ytd_pct, row.line))
     return tuple(rows)
 
 

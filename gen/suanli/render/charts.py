@@ -289,7 +289,9 @@ def _change_bars(data: Data, field: str, title: str, palette: Palette, tooltip: 
         .mark_bar()
         .encode(
             x=alt.X("date:T", title="期次", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=6)),
-            y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=",f")),
+            # labelFlush: the top and bottom labels sit inside the plot, so where the nice ticks fall (the
+            # data) does not change the chart's height, which the page reserves before Vega draws
+            y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=",f", labelFlush=True)),
             color=alt.Color(
                 "direction:N",
                 legend=None,
