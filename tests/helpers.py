@@ -67,12 +67,15 @@ week_start,week_end,category,site,visits
 # The track-record data set (track_data): four weekly issues whose 建议关注 exercise the method's cases, in
 # three markets with their benchmarks. 2024-12-25 is a holiday in Hong Kong and the US (the issue that day
 # is bought at the 12-24 close there); MU.O has no prices at all; NVDA.O is in two segments on 12-11;
-# 0700.HK and 688041.SH leave the list on 12-11 and return on 12-18.
+# 0700.HK and 688041.SH leave the list on 12-11 and return on 12-18; the closes end on 2024-12-31, before the
+# last two issues.
 TRACK_ISSUES = {
     "2024-12-04": {"国产算力链": ["688256.SH", "688041.SH"], "海外": ["NVDA.O", "0700.HK"]},
     "2024-12-11": {"国产算力链": ["688256.SH"], "海外": ["NVDA.O"], "存储": ["MU.O", "NVDA.O"]},
     "2024-12-18": {"国产算力链": ["688256.SH", "688041.SH"], "海外": ["0700.HK"]},
     "2024-12-25": {"国产算力链": ["688256.SH"], "海外": ["NVDA.O", "0700.HK"], "存储": ["MU.O"]},
+    "2025-01-01": {},  # no 建议关注: the lists before end here (capped at the latest close, 12-31)
+    "2025-01-08": {"国产算力链": ["688256.SH"]},  # after the latest close: pending
 }
 TRACK_COMPANIES = (
     COMPANIES
@@ -132,11 +135,12 @@ def track_data(root: Path, prices: bool = True) -> Path:
     for date, segments in TRACK_ISSUES.items():
         period_start = (dt.date.fromisoformat(date) - dt.timedelta(days=2)).isoformat()
         listed = "".join(f"  - segment: {s}\n    companies: [{', '.join(t)}]\n" for s, t in segments.items())
+        listed = f"recommendations:\n{listed}" if listed else ""
         issue = (
             ISSUE.replace("date: 2024-12-11", f"date: {date}")
             .replace("period: {start: 2024-12-09, end: 2024-12-11}", f"period: {{start: {period_start}, end: {date}}}")
             .replace("title: 测试周报", f"title: 测试周报 {date}")
-            .replace("  - segment: 国产算力链\n    companies: [688256.SH]\n", listed)
+            .replace("recommendations:\n  - segment: 国产算力链\n    companies: [688256.SH]\n", listed)
         )
         write(root / f"issues/{date}/issue.yaml", issue)
         (root / f"issues/{date}/stocks.csv").write_bytes((template / "stocks.csv").read_bytes())

@@ -154,6 +154,7 @@ def test_the_series_folder_is_made_when_missing(data, tmp_path):
 # --- merging into what is there ----------------------------------------------------------------------
 
 EXISTING = HEADER + (
+    "2024-12-10,000300.SH,3900\n"  # the benchmark the recommended 688256.SH is measured against
     "2024-12-10,688256.SH,600.5\n2024-12-10,NVDA.O,135.07\n2024-12-11,688256.SH,598\n2024-12-11,NVDA.O,139.31\n"
 )
 
@@ -180,7 +181,8 @@ def test_a_different_close_replaces_the_old_and_is_reported(data, tmp_path):
         "data/series/prices.csv: 2 closes added, 2 replaced, 2 unchanged, 2 tickers, 2024-12-10 to 2024-12-12\n"
     )
     assert prices(data) == (
-        HEADER + "2024-12-10,688256.SH,600.5\n"
+        HEADER + "2024-12-10,000300.SH,3900\n"
+        "2024-12-10,688256.SH,600.5\n"
         "2024-12-10,NVDA.O,135.07\n"
         "2024-12-11,688256.SH,601\n"
         "2024-12-11,NVDA.O,139.3\n"

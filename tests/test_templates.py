@@ -107,7 +107,7 @@ CONTEXTS = {
                 "first": H,
                 "first_href": H,
                 "end": H,
-                "open": open_,
+                "pending": open_,
                 "segments": (H,),
                 "benchmark": H,
                 "ret": value,

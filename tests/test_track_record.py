@@ -58,27 +58,45 @@ def pct(value: Fraction | None, places: int) -> str:
     return format(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) + 0, "f")
 
 
+def window(start: dt.date, due: dt.date | None) -> tuple[dt.date, bool]:
+    """Held to `due` (the next issue, or the first that no longer lists the name), or to the latest close if
+    that is earlier: (the end, whether it is the latest close)."""
+    return (due, False) if due is not None and due <= LATEST else (LATEST, True)
+
+
 def expected_periods() -> list[dict[str, object]]:
     rows, growth, benchmark_growth = [], Fraction(1), Fraction(1)
     for i, (date, segments) in enumerate(TRACK_ISSUES.items()):
+        if not segments:
+            continue  # an issue without 建议关注 holds nothing
         start = DATES[i]
-        end = DATES[i + 1] if i + 1 < len(DATES) else LATEST
+        end, is_open = window(start, DATES[i + 1] if i + 1 < len(DATES) else None)
         members = list(dict.fromkeys(t for tickers in segments.values() for t in tickers))
-        scores = {t: scored(t, start, end) for t in members}
+        pending = end <= start
+        scores = {t: None if pending else scored(t, start, end) for t in members}
         priced = {t: s for t, s in scores.items() if s is not None}
-        ret = sum(s[0] for s in priced.values()) / len(priced)
-        benchmark = sum(s[1] for s in priced.values()) / len(priced)
-        wins = sum(s[0] > s[1] for s in priced.values())
-        growth *= 1 + ret
-        benchmark_growth *= 1 + benchmark
-        rows.append(
-            {
-                "issue_date": date,
-                "end_date": end.isoformat(),
-                "open": "true" if i + 1 == len(DATES) else "false",
-                "members": str(len(members)),
-                "priced": str(len(priced)),
-                "missing": " ".join(t for t in members if scores[t] is None),
+        row = {
+            "issue_date": date,
+            "end_date": end.isoformat(),
+            "open": "true" if is_open else "false",
+            "members": str(len(members)),
+            "priced": str(len(priced)),
+            "missing": "" if pending else " ".join(t for t in members if scores[t] is None),
+            "return_pct": "",
+            "benchmark_pct": "",
+            "excess_pct": "",
+            "wins": "0",
+            "win_rate_pct": "",
+            "cumulative_pct": "",
+            "benchmark_cumulative_pct": "",
+        }
+        if priced:
+            ret = sum(s[0] for s in priced.values()) / len(priced)
+            benchmark = sum(s[1] for s in priced.values()) / len(priced)
+            wins = sum(s[0] > s[1] for s in priced.values())
+            growth *= 1 + ret
+            benchmark_growth *= 1 + benchmark
+            row |= {
                 "return_pct": pct(ret, 4),
                 "benchmark_pct": pct(benchmark, 4),
                 "excess_pct": pct(ret - benchmark, 4),
@@ -87,32 +105,31 @@ def expected_periods() -> list[dict[str, object]]:
                 "cumulative_pct": pct(growth - 1, 4),
                 "benchmark_cumulative_pct": pct(benchmark_growth - 1, 4),
             }
-        )
+        rows.append(row)
     return rows
 
 
 def expected_spells() -> list[dict[str, object]]:
-    runs: list[list[object]] = []  # ticker, first, last, segments, end, open
+    runs: list[list[object]] = []  # ticker, first, last, segments, the issue that no longer lists it
     current: dict[str, list[object]] = {}
     for date, segments in TRACK_ISSUES.items():
         listed = {t for tickers in segments.values() for t in tickers}
         for ticker in [t for t in current if t not in listed]:
-            run = current.pop(ticker)
-            run[4] = date
+            current.pop(ticker)[4] = date
         for segment, tickers in segments.items():
             for ticker in tickers:
                 if ticker not in current:
-                    current[ticker] = [ticker, date, date, [], None, False]
+                    current[ticker] = [ticker, date, date, [], None]
                     runs.append(current[ticker])
                 run = current[ticker]
                 run[2] = date
                 if segment not in run[3]:
                     run[3].append(segment)
-    for run in current.values():
-        run[4], run[5] = LATEST.isoformat(), True
     out = []
-    for ticker, first, last, segments, end, is_open in runs:
-        score = scored(ticker, dt.date.fromisoformat(first), dt.date.fromisoformat(end))
+    for ticker, first, last, segments, due in runs:
+        start = dt.date.fromisoformat(first)
+        end, _ = window(start, dt.date.fromisoformat(due) if due else None)
+        score = scored(ticker, start, end) if end > start else None
         out.append(
             {
                 "ticker": ticker,
@@ -120,8 +137,8 @@ def expected_spells() -> list[dict[str, object]]:
                 "segments": "；".join(segments),
                 "first_issue": first,
                 "last_issue": last,
-                "end_date": end,
-                "open": "true" if is_open else "false",
+                "end_date": end.isoformat(),
+                "open": "true" if due is None else "false",
                 "benchmark": BENCHMARK_OF[ticker.rsplit(".", 1)[1]],
                 "return_pct": pct(score[0], 4) if score else "",
                 "benchmark_pct": pct(score[1], 4) if score else "",
@@ -158,7 +175,9 @@ def test_the_data_set_holds_the_cases_the_method_names():
     assert "MU.O" not in CLOSES  # a name without prices
     assert TRACK_ISSUES["2024-12-11"]["海外"] == ["NVDA.O"] and "NVDA.O" in TRACK_ISSUES["2024-12-11"]["存储"]
     listed = [any("0700.HK" in t for t in segments.values()) for segments in TRACK_ISSUES.values()]
-    assert listed == [True, False, True, True]  # leaves the list and returns
+    assert listed[:4] == [True, False, True, True]  # leaves the list and returns
+    assert TRACK_ISSUES["2025-01-01"] == {}  # an issue without 建议关注 ends every run
+    assert DATES[-2] > LATEST and DATES[-1] > LATEST  # the closes end before the last two issues
 
 
 def test_track_record_csv_is_the_method_applied(track_site):
@@ -168,10 +187,12 @@ def test_track_record_csv_is_the_method_applied(track_site):
 def test_calls_csv_is_one_row_per_spell(track_site):
     rows = read_csv(track_site / "downloads/calls.csv")
     assert rows == expected_spells()
-    assert [(r["first_issue"], r["end_date"]) for r in rows if r["ticker"] == "0700.HK"] == [
-        ("2024-12-04", "2024-12-11"),
-        ("2024-12-18", LATEST.isoformat()),
+    assert [(r["first_issue"], r["end_date"], r["open"]) for r in rows if r["ticker"] == "0700.HK"] == [
+        ("2024-12-04", "2024-12-11", "false"),
+        ("2024-12-18", LATEST.isoformat(), "false"),  # ended by 2025-01-01, after the latest close
     ]
+    pending = [r for r in rows if r["first_issue"] == "2025-01-08"]
+    assert [(r["ticker"], r["open"], r["return_pct"]) for r in pending] == [("688256.SH", "true", "")]
 
 
 def test_the_page_shows_every_period_to_two_decimals(track_site):
@@ -179,25 +200,34 @@ def test_the_page_shows_every_period_to_two_decimals(track_site):
     shown = [[c.get_text() for c in tr.select("th, td")] for tr in soup.select("#periods-table tbody tr")]
     expected = []
     for row in reversed(expected_periods()):
-        two = {k: pct(Fraction(row[k]) / 100, 2) + "%" for k in ("return_pct", "benchmark_pct", "excess_pct")}
-        rate = pct(Fraction(row["win_rate_pct"]) / 100, 1)
+        pending = row["end_date"] <= row["issue_date"]
+
+        def two(column: str, missing: str, row: dict = row) -> str:
+            return pct(Fraction(row[column]) / 100, 2) + "%" if row[column] else missing
+
         missing = [NAMES[t] for t in str(row["missing"]).split()]
+        rate = (
+            f"{pct(Fraction(row['win_rate_pct']) / 100, 1)}%（{row['wins']}/{row['priced']}）"
+            if row["win_rate_pct"]
+            else "—"
+        )
         expected.append(
             [
                 row["issue_date"],
-                two["return_pct"],
-                two["benchmark_pct"],
-                two["excess_pct"],
-                f"{rate}%（{row['wins']}/{row['priced']}）",
+                two("return_pct", "尚无收盘价" if pending else "缺少价格"),
+                two("benchmark_pct", "—"),
+                two("excess_pct", "—"),
+                rate,
                 row["members"],
                 str(row["end_date"]) + ("（最新收盘）" if row["open"] == "true" else ""),
                 "、".join(missing) + (f"（{len(missing)}）" if missing else ""),
             ]
         )
     assert shown == expected
-    assert f"数据截至 {LATEST.isoformat()} 收盘" in soup.select_one(".suanli-track-summary").get_text()
-    final = expected_periods()[-1]
+    assert shown[0][1] == "尚无收盘价" and shown[1][6] == f"{LATEST.isoformat()}（最新收盘）"
     summary = soup.select_one(".suanli-track-summary").get_text()
+    assert f"数据截至 {LATEST.isoformat()} 收盘" in summary
+    final = [p for p in expected_periods() if p["cumulative_pct"]][-1]
     assert f"组合 {pct(Fraction(final['cumulative_pct']) / 100, 2)}%" in summary
 
 
@@ -213,8 +243,8 @@ def test_each_segment_is_its_own_portfolio(track_site):
             if segment not in segments:
                 continue
             listed += 1
-            end = DATES[i + 1] if i + 1 < len(DATES) else LATEST
-            held = [s for t in dict.fromkeys(segments[segment]) if (s := scored(t, DATES[i], end))]
+            end, _ = window(DATES[i], DATES[i + 1] if i + 1 < len(DATES) else None)
+            held = [s for t in dict.fromkeys(segments[segment]) if end > DATES[i] and (s := scored(t, DATES[i], end))]
             wins += sum(s[0] > s[1] for s in held)
             priced += len(held)
             if held:
@@ -227,8 +257,8 @@ def test_each_segment_is_its_own_portfolio(track_site):
 
 def test_the_cumulative_chart_reads_the_growth_of_each_period(track_site):
     rows = read_csv(track_site / "track-record/cumulative.csv")
-    periods = expected_periods()
-    assert [r["date"] for r in rows[::2]] == [DATES[0].isoformat()] + [str(p["end_date"]) for p in periods]
+    periods = [p for p in expected_periods() if p["cumulative_pct"]]  # the periods with a figure
+    assert [r["date"] for r in rows[::2]] == [periods[0]["issue_date"]] + [str(p["end_date"]) for p in periods]
     assert [r["cumulative_pct"] for r in rows if r["series"] == "建议关注组合"] == ["0.0000"] + [
         p["cumulative_pct"] for p in periods
     ]

@@ -311,6 +311,17 @@ CASES = {
         priced(PRICES + "2024-02-30,688256.SH,598\n"),
         ['data/series/prices.csv:4: date: found "2024-02-30", expected a date like 2024-12-11 [bad-date]'],
     ),
+    "a close in full-width digits": (
+        priced(PRICES + "2024-12-11,688256.SH,６００\n"),
+        ['data/series/prices.csv:4: close: found "６００", expected a positive number like 1234.5 [not-a-number]'],
+    ),
+    "a benchmark a recommended name needs, without closes": (
+        priced("date,ticker,close\n2024-12-10,688256.SH,598\n"),
+        [
+            "data/benchmarks.yaml:1: ticker: found no closes of 000300.SH in series/prices.csv, expected the closes "
+            "of every benchmark a recommended name is measured against (688256.SH, 2024-12-11) [no-closes]"
+        ],
+    ),
     "a market measured against two benchmarks": (
         priced(benchmarks=BENCHMARKS.replace("markets: [O]", "markets: [O, SZ]")),
         [
@@ -352,6 +363,12 @@ def test_each_rule_reports_its_exact_message(data, case):
     with pytest.raises(DataErrors) as raised:
         load_dataset(data)
     assert [str(e) for e in raised.value.errors] == expected
+
+
+def test_rows_of_empty_cells_in_prices_csv_are_no_data(data):
+    priced(PRICES + ",,\n\n , , \n2024-12-11,688256.SH,601\n")(data)
+    prices = load_dataset(data).prices
+    assert list(prices.closes["688256.SH"]) == [598.0, 601.0]
 
 
 def test_minimal_data_is_valid_and_lenient_forms_are_read_exactly(data):

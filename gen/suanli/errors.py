@@ -37,6 +37,7 @@ CODES = {
     "unknown-ticker": "代码不在 companies.yaml 中（prices.csv 中的代码也可以是基准）",
     "bad-market": "基准的 markets 不是代码后缀",
     "no-benchmark": "有行情后，建议关注的公司所在市场没有基准",
+    "no-closes": "有行情后，建议关注的公司所用的基准在 prices.csv 中没有收盘价",
     "duplicate": "重复（代码、名称、行、图表编号或板块）",
     "undeclared-file": "期次目录中有未被任何图表使用的文件",
     "no-data": "图表没有截至该期的数据",

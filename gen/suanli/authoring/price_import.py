@@ -107,8 +107,20 @@ def _long_columns(cells: list[Cell]) -> dict[str, int] | None:
 
 def _read_long(export: Path, table: list[Row], known: set[str], errors: Collector) -> dict[Key, str]:
     (header_line, header), rows = table[0], table[1:]
+    seen: dict[str, str] = {}  # column name -> the cell that has it
     for cell in header:
         name = "" if is_blank(cell.value) else str(cell.value).strip()
+        if name.lower() in seen:
+            errors.add(
+                "bad-header",
+                export,
+                header_line,
+                f"{name} ({cell.ref})",
+                f"the column {name} again (first in {seen[name.lower()]})",
+                "each column once",
+            )
+        elif name:
+            seen[name.lower()] = cell.ref
         if name and name.lower() not in PRICE_COLUMNS:
             errors.add(
                 "unknown-column",
@@ -126,8 +138,6 @@ def _read_long(export: Path, table: list[Row], known: set[str], errors: Collecto
         if is_footnote(cells):
             continue
         date_cell, ticker_cell, close_cell = (cell_at(cells, columns[name], line) for name in PRICE_COLUMNS)
-        if _no_close(close_cell.value):
-            continue  # the day it did not trade
         ticker = "" if is_blank(ticker_cell.value) else str(ticker_cell.value).strip()
         if not ticker:
             errors.add("empty-cell", export, line, f"ticker ({ticker_cell.ref})", "an empty cell", TICKER_EXPECTED)
@@ -136,6 +146,8 @@ def _read_long(export: Path, table: list[Row], known: set[str], errors: Collecto
                 errors.add("unknown-ticker", export, line, f"ticker ({ticker_cell.ref})", show(ticker), TICKER_EXPECTED)
             unknown.add(ticker)
             ticker = ""
+        if _no_close(close_cell.value):
+            continue  # the day it did not trade
         day = _date(export, line, date_cell, errors)
         close = _close(export, line, close_cell, ticker or None, errors)
         if day is not None and ticker and close is not None:

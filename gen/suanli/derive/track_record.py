@@ -3,7 +3,9 @@
 The method, as /track-record/ states it and exactly as followed here:
 - Each issue's 建议关注 is an equal-weight portfolio of its distinct tickers (a name listed in two
   segments counts once), bought at the close on the issue date and held to the close on the next
-  issue's date; the newest issue's runs to the latest close in prices.csv.
+  issue's date, or to the latest close in prices.csv if that is earlier (the newest issue's always):
+  such a period is still open, measured so far; one that starts on or after the latest close is
+  pending, with no figure yet.
 - The close "on" a date is the last close on or before it, never a later one (markets shut on some
   issue dates; a suspended name keeps its last close).
 - A member's return is its price return over the window, in its listing's currency, without
@@ -15,7 +17,7 @@ The method, as /track-record/ states it and exactly as followed here:
 - Cumulative: the product of (1 + period return) over the periods with a return; the same for the
   benchmark; cumulative excess is the difference of the two.
 - A spell: a name's run on the list, from the first issue that lists it to the first that no longer
-  does, or to the latest close.
+  does, or to the latest close (if that is earlier, or the name is still listed).
 
 Pure functions of the Dataset; floats throughout (closes are floats in Prices).
 """
@@ -65,7 +67,8 @@ class Holding:
 
 @dataclass(frozen=True)
 class Period:
-    """An issue's portfolio from its date to the next issue's (or the latest close: `open`)."""
+    """An issue's portfolio from its date to the next issue's, or to the latest close if that is earlier
+    (`open`: measured so far, not to its end)."""
 
     issue: Issue
     start: dt.date
@@ -98,7 +101,8 @@ class Period:
 @dataclass(frozen=True)
 class Spell:
     """A name's run on the list: from `first` (the first issue listing it) to `end`, the date of the first
-    issue that no longer lists it, or the latest close (`open`)."""
+    issue that no longer lists it, or the latest close if that is earlier. `open`: still listed by the
+    newest issue; `to_latest`: measured to the latest close (open, or ended after it)."""
 
     ticker: str
     segments: tuple[str, ...]
@@ -106,8 +110,14 @@ class Spell:
     last: Issue  # the last issue that lists it
     end: dt.date
     open: bool
+    to_latest: bool
     benchmark: str | None
     score: Score | None
+
+    @property
+    def pending(self) -> bool:
+        """Listed first on or after the latest close: nothing to score yet."""
+        return self.end <= self.first.date
 
 
 @dataclass(frozen=True)
@@ -186,19 +196,28 @@ def score(prices: Prices, ticker: str, start: dt.date, end: dt.date) -> tuple[st
     return benchmark_ticker, Score(ret, benchmark_ret)
 
 
+def window_end(due: dt.date | None, latest: dt.date | None, start: dt.date) -> tuple[dt.date, bool]:
+    """Where a holding from `start` is measured to, and whether that is the latest close rather than its
+    due date (the next issue's, or the first that no longer lists the name; None: none yet)."""
+    if latest is None:  # no prices: nothing is measured; the end only names the window
+        return (due or start), due is None
+    if due is not None and due <= latest:
+        return due, False
+    return latest, True
+
+
 def periods(dataset: Dataset) -> tuple[Period, ...]:
     """One period per issue that lists 建议关注, held until the next issue whether or not that one lists
     names (an issue without a list holds nothing until the one after it)."""
     prices, latest, issues = dataset.prices, dataset.prices.latest, dataset.issues
-    newest = max((i for i, issue in enumerate(issues) if issue.recommendations), default=-1)
     out = []
     for position, issue in enumerate(issues):
         if not issue.recommendations:
             continue
-        following = issues[position + 1] if position + 1 < len(issues) else None
-        end = following.date if following is not None else (latest or issue.date)
+        due = issues[position + 1].date if position + 1 < len(issues) else None
+        end, is_open = window_end(due, latest, issue.date)
         holdings = tuple(Holding(t, s, *score(prices, t, issue.date, end)) for t, s in members(issue).items())
-        out.append(Period(issue, issue.date, end, position == newest and following is None, holdings))
+        out.append(Period(issue, issue.date, end, is_open, holdings))
     return tuple(out)
 
 
@@ -218,14 +237,14 @@ def spells(dataset: Dataset) -> tuple[Spell, ...]:
     prices, latest = dataset.prices, dataset.prices.latest
     # ticker -> (when it began: its place among all runs, first issue, last issue, segments)
     open_runs: dict[str, tuple[int, Issue, Issue, list[str]]] = {}
-    done: list[tuple[int, str, Issue, Issue, list[str], dt.date, bool]] = []
+    done: list[tuple[int, str, Issue, Issue, list[str], dt.date | None]] = []  # ... the date it ended
     begun = 0
     for issue in dataset.issues:
         listed = members(issue)
         for ticker in list(open_runs):
             if ticker not in listed:
                 order, first, last, segments = open_runs.pop(ticker)
-                done.append((order, ticker, first, last, segments, issue.date, False))
+                done.append((order, ticker, first, last, segments, issue.date))
         for ticker, listed_in in listed.items():
             if ticker not in open_runs:
                 open_runs[ticker] = (begun, issue, issue, [])
@@ -234,23 +253,42 @@ def spells(dataset: Dataset) -> tuple[Spell, ...]:
             known.extend(s for s in listed_in if s not in known)
             open_runs[ticker] = (order, first, issue, known)
     for ticker, (order, first, last, segments) in open_runs.items():
-        done.append((order, ticker, first, last, segments, latest or last.date, True))
+        done.append((order, ticker, first, last, segments, None))
     done.sort(key=lambda run: run[0])
-    return tuple(
-        Spell(ticker, tuple(segments), first, last, end, is_open, *score(prices, ticker, first.date, end))
-        for _, ticker, first, last, segments, end, is_open in done
-    )
+    out = []
+    for _, ticker, first, last, segments, due in done:
+        end, to_latest = window_end(due, latest, first.date)
+        out.append(
+            Spell(
+                ticker,
+                tuple(segments),
+                first,
+                last,
+                end,
+                due is None,
+                to_latest,
+                *score(prices, ticker, first.date, end),
+            )
+        )
+    return tuple(out)
+
+
+def first_scored(listed: tuple[Period, ...]) -> dt.date:
+    """Where a cumulative curve starts: the start of the first period with a figure (one before it has
+    nothing to build up from)."""
+    return next(p.start for p in listed if p.score is not None)
 
 
 def segment_records(all_periods: tuple[Period, ...]) -> tuple[SegmentRecord, ...]:
     """Each segment's members as their own equal-weight portfolio in each period that lists it."""
-    names: list[str] = []
+    names: list[str] = []  # in the order the lists give them
     for period in all_periods:
-        names.extend(s for h in period.holdings for s in h.segments if s not in names)
+        names.extend(r.segment for r in period.issue.recommendations if r.segment not in names)
     out = []
     for segment in names:
         listed = [p for p in all_periods if any(segment in h.segments for h in p.holdings)]
         scored: list[tuple[dt.date, Score]] = []
+        start: dt.date | None = None  # of the first period the segment has a figure in
         wins = priced = 0
         for period in listed:
             held = [h.score for h in period.holdings if h.score is not None and segment in h.segments]
@@ -258,7 +296,8 @@ def segment_records(all_periods: tuple[Period, ...]) -> tuple[SegmentRecord, ...
             priced += len(held)
             if (mean := mean_score(held)) is not None:
                 scored.append((period.end, mean))
-        curve = growth(scored, listed[0].start) if scored else ()
+                start = start or period.start
+        curve = growth(scored, start) if start is not None else ()
         out.append(SegmentRecord(segment, len(listed), len(scored), curve[-1] if curve else None, wins, priced))
     return tuple(out)
 
@@ -268,7 +307,7 @@ def track_record(dataset: Dataset) -> TrackRecord:
     scored = [(p.end, s) for p in all_periods if (s := p.score) is not None]
     return TrackRecord(
         periods=all_periods,
-        growth=growth(scored, all_periods[0].start) if scored else (),
+        growth=growth(scored, first_scored(all_periods)) if scored else (),
         spells=spells(dataset),
         segments=segment_records(all_periods),
         latest=dataset.prices.latest,

@@ -20,9 +20,10 @@ from suanli.errors import Collector, show
 from suanli.load.fields import parse_iso_date
 from suanli.load.yamlsrc import read_text
 
-PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# [0-9], not \d: \d matches any script's digits (３３０７９), which Decimal() would take silently
+PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+GROUPED_NUMBER = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -180,16 +181,12 @@ def _rows(
     line = reader.line_num + 1  # type: ignore[attr-defined]  # a csv reader, as stream_csv made it
     try:
         for cells in reader:
-            if len(cells) != width:
-                if any(c.strip() for c in cells):
-                    errors.add(
-                        "ragged-row",
-                        path,
-                        line,
-                        "",
-                        f"{len(cells)} cells",
-                        f"{width} cells, one per column of the header",
-                    )
+            if not any(c.strip() for c in cells):
+                pass  # a blank line, or a row of empty cells as Excel writes them: no data
+            elif len(cells) != width:
+                errors.add(
+                    "ragged-row", path, line, "", f"{len(cells)} cells", f"{width} cells, one per column of the header"
+                )
             else:
                 yield line, [cells[i].strip() for i in order]
             line = reader.line_num + 1  # type: ignore[attr-defined]

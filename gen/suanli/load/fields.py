@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from suanli.errors import Collector, show
 from suanli.load.yamlsrc import CONTROL_EXPECTED, KeyPath, YamlDoc, control_character, dotted, is_date
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # [0-9]: \d takes any script's digits
 
 
 def parse_iso_date(text: str) -> dt.date | None:

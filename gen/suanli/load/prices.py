@@ -26,8 +26,9 @@ PRICE_COLUMNS = ("date", "ticker", "close")
 BENCHMARK_FIELDS = {"ticker", "name", "markets"}
 TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")
 MARKET = re.compile(r"^[A-Z]{1,3}$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CLOSE = re.compile(r"^\d+(\.\d+)?$")
+# [0-9], not \d: \d matches any script's digits (２０２４), which int() and float() would take silently
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+CLOSE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 CLOSE_EXPECTED = "a positive number like 1234.5"
 # Prices kept between builds of a preview session: the digest of what load_prices reads -> Prices.
 PricesMemo = dict[bytes, Prices]
@@ -217,7 +218,7 @@ def _day(text: str) -> int | None:
 
 
 def _is_number(text: str) -> bool:
-    return re.fullmatch(r"[+-]?\d+(\.\d+)?", text) is not None
+    return re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", text) is not None
 
 
 def _close(text: str) -> float | None:
@@ -231,8 +232,9 @@ def _close(text: str) -> float | None:
 
 
 def _check_recommended(root: Path, prices: Prices, issues: Sequence[Issue], errors: Collector) -> None:
-    """Once there are prices, every market a recommended name trades in needs a benchmark, or its calls
-    cannot be scored. Reported once per market, at the first issue that recommends a name there."""
+    """Once there are prices, every market a recommended name trades in needs a benchmark, and that
+    benchmark needs closes, or its calls cannot be scored. Reported once per market, at the first issue
+    that recommends a name there, and once per benchmark, at its entry in benchmarks.yaml."""
     if not prices:
         return
     reported: set[str] = set()
@@ -240,17 +242,43 @@ def _check_recommended(root: Path, prices: Prices, issues: Sequence[Issue], erro
         for r, recommendation in enumerate(issue.recommendations):
             for c, ticker in enumerate(recommendation.tickers):
                 market = market_of(ticker)
-                if market in reported or prices.benchmark_for(ticker) is not None:
+                benchmark = prices.benchmark_for(ticker)
+                if market in reported:
                     continue
-                reported.add(market)
-                path = root / "issues" / issue.slug / "issue.yaml"
-                doc = load_yaml(path, Collector())  # only to find the line
-                line = doc.line(("recommendations", r, "companies", c)) if doc is not None else None
-                errors.add(
-                    "no-benchmark",
-                    path,
-                    line,
-                    "recommendations",
-                    f"{ticker} (market {market}) has no benchmark",
-                    f"a benchmark in {BENCHMARKS_FILE} whose markets include {market}",
-                )
+                if benchmark is None:
+                    reported.add(market)
+                    path = root / "issues" / issue.slug / "issue.yaml"
+                    errors.add(
+                        "no-benchmark",
+                        path,
+                        yaml_line(path, ("recommendations", r, "companies", c)),
+                        "recommendations",
+                        f"{ticker} (market {market}) has no benchmark",
+                        f"a benchmark in {BENCHMARKS_FILE} whose markets include {market}",
+                    )
+                elif benchmark.ticker not in prices.days:
+                    reported.update(benchmark.markets)
+                    path = root / BENCHMARKS_FILE
+                    errors.add(
+                        "no-closes",
+                        path,
+                        _benchmark_line(path, benchmark.ticker),
+                        "ticker",
+                        f"no closes of {benchmark.ticker} in {PRICES_FILE}",
+                        f"the closes of every benchmark a recommended name is measured against ({ticker}, "
+                        f"{issue.slug})",
+                    )
+
+
+def _benchmark_line(path: Path, ticker: str) -> int | None:
+    doc = load_yaml(path, Collector())
+    if doc is None or not isinstance(doc.value, list):
+        return None
+    at = next((i for i, item in enumerate(doc.value) if isinstance(item, dict) and item.get("ticker") == ticker), None)
+    return None if at is None else doc.line((at, "ticker"))
+
+
+def yaml_line(path: Path, keypath: tuple[str | int, ...]) -> int | None:
+    """The line of a value in a YAML file already read without error: for a message about it."""
+    doc = load_yaml(path, Collector())
+    return doc.line(keypath) if doc is not None else None

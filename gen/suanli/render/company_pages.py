@@ -19,6 +19,7 @@ from suanli.render import urls
 from suanli.render.formats import fmt_number, fmt_pct, percent
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import md_text
+from suanli.render.track_record_page import spell_end
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,11 @@ def price_csv(record: CompanyRecord, prices: Prices) -> str:
 
 
 def _close_text(close: float) -> str:
-    """A close as the file gave it (prices.csv holds decimals; repr is the shortest text of the float)."""
+    """A close in the chart's CSV: the shortest decimal that reads back as the same float (prices.csv's
+    600.50 is 600.5), never in exponent form."""
     text = repr(close)
+    if "e" in text or "E" in text:
+        text = format(close, "f").rstrip("0").rstrip(".")
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -179,8 +183,8 @@ def _prices_section(out: PageWriter, record: CompanyRecord, page: str, benchmark
         {
             "first": s.first.slug,
             "first_href": urls.href(page, urls.issue_page(s.first)),
-            "end": s.end,
-            "open": s.open,
+            "end": spell_end(s),
+            "pending": s.pending,
             "segments": s.segments,
             "benchmark": benchmarks.get(s.benchmark or "", s.benchmark or "—"),
             "ret": percent(s.score.ret) if s.score else None,

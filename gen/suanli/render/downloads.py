@@ -40,14 +40,17 @@ INDEX_FIELDS = (
     ("name", "周报名称"),
     ("synthetic", "true 表示示例数据（由 suanli demo 生成，数字为虚构），真实数据为 false"),
     ("url", "网站首页的网址"),
-    ("files", "本页各文件的网址：stocks、recommendations、track_record、calls、index"),
+    (
+        "files",
+        "本页各文件的网址：stocks、recommendations、track_record、calls、index，及业绩回顾页的累计收益 cumulative",
+    ),
     (
         "issues",
         "每期一项，最早在前：date（发布日期）、title（标题）、url（页面）、exhibits（有数据的图表：number、title、csv 的网址）",
     ),
     (
         "companies",
-        "每家公司一项：ticker、name、name_en、sector、url（公司页）、history_csv（历次股价表数据的网址，从未进入股价表则为 null）",
+        "每家公司一项：ticker、name、name_en、sector、url（公司页）、history_csv（历次股价表数据的网址，从未进入股价表则为 null）、prices_csv（收盘价的网址，prices.csv 中没有其收盘价则为 null）",
     ),
 )
 
@@ -91,6 +94,9 @@ def index_json(dataset: Dataset, records: list[CompanyRecord], site_url: str) ->
     history = {
         r.company.ticker: url(urls.beside(urls.company_page(r.company), urls.HISTORY_CSV)) for r in records if r.history
     }
+    prices = {  # a company page has its prices.csv once series/prices.csv has its closes
+        r.company.ticker: url(urls.beside(urls.company_page(r.company), urls.PRICES_CSV)) for r in records if r.priced
+    }
     index = {
         "name": urls.SERIES_NAME,
         "synthetic": dataset.synthetic,  # true: 示例数据 (suanli demo), not research
@@ -100,6 +106,7 @@ def index_json(dataset: Dataset, records: list[CompanyRecord], site_url: str) ->
             "recommendations": url(urls.DOWNLOAD_RECOMMENDATIONS),
             "track_record": url(urls.DOWNLOAD_TRACK_RECORD),
             "calls": url(urls.DOWNLOAD_CALLS),
+            "cumulative": url(urls.beside(urls.TRACK_RECORD, urls.CUMULATIVE_CSV)),
             "index": url(urls.DOWNLOAD_INDEX),
         },
         "issues": [
@@ -127,6 +134,7 @@ def index_json(dataset: Dataset, records: list[CompanyRecord], site_url: str) ->
                 "sector": c.sector,
                 "url": url(urls.company_page(c)),
                 "history_csv": history.get(c.ticker),
+                "prices_csv": prices.get(c.ticker),
             }
             for c in dataset.registry.companies
         ],

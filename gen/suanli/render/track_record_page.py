@@ -26,8 +26,8 @@ CSV_PLACES = 4
 # (column, what it holds), in file order: /downloads/ documents them from these definitions
 PERIOD_COLUMNS = (
     ("issue_date", "期次（发布日期）：该期建议关注组合在当日收盘买入"),
-    ("end_date", "持有至：下一期的发布日期；最新一期为 prices.csv 中最新收盘价的日期"),
-    ("open", "true 表示最新一期，仍在持有"),
+    ("end_date", "持有至：下一期的发布日期；若晚于 prices.csv 中最新收盘价的日期（及最新一期），则为最新收盘价的日期"),
+    ("open", "true 表示持有至最新收盘价、尚未结束（收益为截至该日）；首次列入晚于最新收盘价的期次收益为空"),
     ("members", "成分：该期建议关注的不同代码数（同一公司列于两个分组只算一次）"),
     ("priced", "有收盘价的成分数（两端均有自身及其基准的收盘价）"),
     ("missing", "缺少价格的成分代码，以空格分隔"),
@@ -45,10 +45,13 @@ CALL_COLUMNS = (
     ("segments", "列入时的建议关注分组，以“；”分隔"),
     ("first_issue", "首次列入的期次：当日收盘买入"),
     ("last_issue", "最后一次列入的期次"),
-    ("end_date", "结束：此后第一期不再列入的发布日期；仍在列表中则为最新收盘价的日期"),
+    (
+        "end_date",
+        "结束：此后第一期不再列入的发布日期；仍在列表中，或该日期晚于最新收盘价，则为最新收盘价的日期（没有行情时为最后一次列入的期次）",
+    ),
     ("open", "true 表示仍在建议关注中"),
     ("benchmark", "所属市场的基准代码"),
-    ("return_pct", "区间价格收益（当地货币，不含分红），百分比；空表示缺少价格"),
+    ("return_pct", "区间价格收益（当地货币，不含分红），百分比；空表示缺少价格，或首次列入晚于最新收盘价"),
     ("benchmark_pct", "同一区间基准的收益，百分比"),
     ("excess_pct", "超额收益，百分比"),
 )
@@ -246,6 +249,12 @@ def _segment_rows(record: TrackRecord) -> list[dict[str, object]]:
     return rows
 
 
+def spell_end(spell: Spell) -> str:
+    """A spell's end as the tables show it: its date, and whether the name is still listed or the figure
+    runs only to the latest close."""
+    return spell.end.isoformat() + ("（在列）" if spell.open else "（最新收盘）" if spell.to_latest else "")
+
+
 class CallRow(NamedTuple):
     """A row of the per-name table, every cell's text made here: the template unpacks it (a row for every
     spell, some 3,000 at 520 weeks, where a lookup per cell in Jinja costs more than the rest)."""
@@ -288,13 +297,13 @@ def call_rows(spells: tuple[Spell, ...], dataset: Dataset) -> list[CallRow]:
                 name=company.name,
                 href=href,
                 figures=(
-                    figure(percent(score.ret) if score else None),
-                    figure(percent(score.excess) if score else None),
-                    figure(percent(score.benchmark_ret) if score else None),
+                    figure(percent(score.ret) if score else None, "尚无收盘价" if spell.pending else "缺少价格"),
+                    figure(percent(score.excess) if score else None, "—"),
+                    figure(percent(score.benchmark_ret) if score else None, "—"),
                 ),
                 first=first,
                 first_href=issue_hrefs[first],
-                end=spell.end.isoformat() + ("（在列）" if spell.open else ""),
+                end=spell_end(spell),
                 segments="；".join(spell.segments),
                 benchmark=benchmarks.get(spell.benchmark or "", spell.benchmark or "—"),
                 ticker=company.ticker,

@@ -205,7 +205,13 @@ class Assembly:
         # page says what to add)
         records = company_pages.company_records(dataset, named, scored.spells if dataset.prices else ())
         out.files[urls.DOWNLOAD_INDEX] = memoized(
-            lambda: ("index.json", tuple(map(id, dataset.issues)), self.registry_key, site_url),
+            lambda: (
+                "index.json",
+                tuple(map(id, dataset.issues)),
+                self.registry_key,
+                tuple(r.company.ticker for r in records if r.priced),  # which companies have a prices.csv
+                site_url,
+            ),
             dataset.issues,
             partial(downloads.index_json, dataset, records, site_url),
         )
