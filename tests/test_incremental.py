@@ -16,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from helpers import REPO, build, edit, fetch, minimal_data, preview, wait_for
+from helpers import REPO, TRACK_ISSUES, build, edit, fetch, minimal_data, preview, track_data, wait_for
 from suanli.authoring.demo import write_demo
 from support import free_port, snapshot
 
@@ -277,3 +278,27 @@ def test_serve_runs_the_generator_code_as_edited(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "周报改名测试" not in (site / "issues/2024-12-11/index.html").read_text(encoding="utf-8")
+
+
+def test_serve_shows_the_qa_findings_in_a_banner_that_no_build_carries(tmp_path):
+    """The preview server adds the banner to what it sends; the site folder is a clean build's. A save
+    re-checks the issue it changed and the one after it, not the archive."""
+    data = track_data(tmp_path / "data")  # its stock tables are not its closes: week-prices findings
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    with preview(data, port, log):
+        wait_for(lambda: "suanli-qa" in fetch(url))
+        page = BeautifulSoup(fetch(url), "lxml")
+        banner = page.select_one("body > aside.suanli-qa")
+        assert banner is not None and "仅在预览中显示" in banner.get_text()
+        assert "week-prices" in banner.get_text() and "寒武纪（688256.SH）" in banner.get_text()
+        assert any(a["href"].startswith("/issues/") and "#exhibit-" in a["href"] for a in banner.select("a"))
+        first = log.read_text(encoding="utf-8").count("issue(s) checked")
+        assert f"{len(TRACK_ISSUES)} issue(s) checked" in log.read_text(encoding="utf-8")
+        edit(data / "issues/2024-12-11/issue.yaml", "title: 测试周报 2024-12-11", "title: 测试周报 改")
+        wait_for(lambda: log.read_text(encoding="utf-8").count("issue(s) checked") > first)
+        assert "2 issue(s) checked" in log.read_text(encoding="utf-8").rsplit("QA:", 1)[1]
+    site = tmp_path / "site"
+    assert build(data, site).returncode == 0
+    assert "suanli-qa" not in (site / "index.html").read_text(encoding="utf-8")

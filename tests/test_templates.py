@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from helpers import HOSTILE
 from suanli.contract import Company, Revision, StockRow, Table
+from suanli.qa.findings import Finding
 from suanli.render import html
 
 H = HOSTILE
@@ -47,6 +48,16 @@ CONTEXTS = {
     "history_table.html": {"rows": [{"slug": H, "href": H, "market_cap": ONE, "unit": H, "returns": (ONE,) * 3}]},
     "medians_table.html": {"rows": [{"date": H, "href": H, "companies": 3, "median": ONE}]},
     "company_filter.html": {"sectors": [H, H]},
+    "qa_banner.html": {
+        "findings": [
+            (Finding(H, "error", H, 3, H, H, (("issue", H),), H, H), H),
+            (Finding(H, "warning", H, None, H, H, (), None, None), None),
+        ],
+        "more": 1,
+        "errors": 1,
+        "total": 3,
+        "stale": [H],
+    },
     "track_intro.html": {},
     "track_no_prices.html": {"guide": H},
     "track_summary.html": {

@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jieba
 from jinja2 import Environment
@@ -27,7 +28,7 @@ from mkdocs.structure.pages import Page
 
 from suanli.render import csp
 from suanli.settings import Settings
-from suanli.site import cache, incremental, splice
+from suanli.site import cache, incremental, preview_qa, splice
 from suanli.site import mkdocs_internals as mi
 from suanli.site.session import Session
 from suanli.site.template_cache import SessionBytecodeCache
@@ -73,6 +74,8 @@ class Build:
         # `serve` jieba is loaded once, and a full collection of the session's memos would cost each save.
         if not self.session.serving:
             gc.collect()
+        if self.session.serving:
+            self._preview_qa(config)
         config.extra["synthetic"] = self.result.synthetic
         config.extra.setdefault("scope", csp.theme_scope(config.site_url or ""))  # one policy on every page
         path = str(jieba_dictionary(self.result.jieba_words))
@@ -85,6 +88,15 @@ class Build:
             mi.use_jieba_dictionary(config, path)
         # where a build's time goes, beside MkDocs' own "Documentation built in" (bench/run.py reads it)
         log.info(f"Generated the pages and their data in {time.perf_counter() - start:.2f} seconds")
+
+    def _preview_qa(self, config: MkDocsConfig) -> None:
+        """Under `serve`: the QA banner for this data, unless the last build's was for the same data."""
+        key = self.session.result[0] if self.session.result is not None else ""
+        if self.session.qa_banner is None or self.session.qa_banner[0] != key:
+            report = preview_qa.preview_report(self.settings, self.session)
+            root = urlsplit(config.site_url or "/").path or "/"
+            self.session.qa_banner = (key, preview_qa.banner(report, root))
+            log.info(f"QA: {len(report.open)} finding(s), {self.session.qa_checked} issue(s) checked")
 
     def _result(self) -> cache.SiteResult:
         assert self.result is not None, "on_config made the result before any later event"
@@ -99,7 +111,13 @@ class Build:
 
         server.watch(str(self.settings.data_dir.resolve()))
         mi.watch_natively(server)
-        mi.allow_preview_reload(server)  # the policy also allows the reload script the server injects
+        session = self.session  # outlives this build: the banner is always the latest build's
+
+        def qa_banner() -> str:
+            return session.qa_banner[1] if session.qa_banner is not None else ""
+
+        # the policy also allows the reload script the server injects; the QA banner is the preview's alone
+        mi.allow_preview_reload(server, qa_banner)
 
         def report() -> None:
             log.error(

@@ -17,7 +17,8 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
 4. The preview server's `LiveReloadServer._inject_js_into_html(content: bytes, epoch: int) -> bytes`
    adds `<script>…</script>` (its reload poller, different for every request) before the page's last
    </body>. The pages' Content-Security-Policy would block it and preview would stop reloading; wrapped,
-   each served page's policy also lists the hash of the script injected into it, and stays enforced.
+   each served page's policy also lists the hash of the script injected into it, and stays enforced. The
+   same wrapper puts the QA banner (site/preview_qa.py) at the top of the body: preview only.
    If ProperDocs renames the method, `suanli serve` stops at start with an AttributeError here (and
    tests/test_csp.py's preview test fails).
 5. Incremental preview (site/incremental.py decides; the functions of section 5 below are its hands).
@@ -145,16 +146,21 @@ def _injected_script(page: str) -> str:
     return page[start : page.index("</script>", start)]
 
 
-def allow_preview_reload(server: LiveReloadServer) -> None:
-    """Make the preview server allow, in each page's policy, the reload script it injects into that page."""
+def allow_preview_reload(server: LiveReloadServer, banner: Callable[[], str]) -> None:
+    """Make the preview server allow, in each page's policy, the reload script it injects into that page,
+    and put `banner()` (HTML, or nothing) at the top of each page's body: what only the preview shows."""
     inject: Callable[[bytes, int], bytes] = server._inject_js_into_html
 
     def inject_and_allow(content: bytes, epoch: int) -> bytes:
         injected = inject(content, epoch)
         if injected == content:
             return injected
-        page = injected.decode("utf-8")
-        return csp.allow_script(page, _injected_script(page)).encode("utf-8")
+        page = csp.allow_script(injected.decode("utf-8"), _injected_script(injected.decode("utf-8")))
+        if shown := banner():
+            body = page.find("<body")
+            opened = page.find(">", body) + 1 if body != -1 else 0
+            page = page[:opened] + shown + page[opened:]
+        return page.encode("utf-8")
 
     server._inject_js_into_html = inject_and_allow  # type: ignore[method-assign]
 

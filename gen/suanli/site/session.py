@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from suanli.load.dataset import IssueMemo, SeriesMemo
     from suanli.load.prices import PricesMemo
+    from suanli.qa.findings import Finding
     from suanli.site.cache import SiteResult
     from suanli.site.incremental import Record
 
@@ -40,6 +41,11 @@ class Session:
     words: str | None = None
     # the theme's compiled templates (site/template_cache.py), checked against their source on each use
     templates: dict[str, bytes] = field(default_factory=dict)
+    # site/preview_qa.py's memo: each issue's findings by the objects they read; the banner for the current
+    # result (by its cache key); how many issues the last build checked
+    qa: dict[tuple[object, ...], tuple[object, list[Finding]]] = field(default_factory=dict)
+    qa_banner: tuple[str, str] | None = None
+    qa_checked: int = 0
 
     def start_code(self, code: bytes) -> None:
         """The generator's code is `code` from now on; forget what another code made."""
@@ -48,4 +54,6 @@ class Session:
             self.issues.clear()
             self.series.clear()
             self.prices.clear()
+            self.qa.clear()
+            self.qa_banner = None
             self.pages.clear()
