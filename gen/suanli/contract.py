@@ -30,6 +30,9 @@ SERIES_WINDOW_WEEKS = 52  # traffic and GPU-price exhibits show the year up to t
 DOWNLOAD_WINDOW_MONTHS = 24  # downloads exhibits show two years of months
 
 
+TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")  # NVDA.O, 688256.SH: symbol.exchange, upper case
+
+
 def company_slug(ticker: str) -> str:
     """URL slug of a company page: NVDA.O -> nvda-o (fixed by the contract's URLs)."""
     return ticker.lower().replace(".", "-")

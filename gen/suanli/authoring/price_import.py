@@ -24,10 +24,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from suanli.authoring.sheets import Cell, Row, cell_at, cell_date, column_letter, is_blank, is_footnote, read_sheet
-from suanli.contract import Registry
+from suanli.contract import TICKER, Registry
 from suanli.errors import Collector, show
 from suanli.load.csvsrc import GROUPED_NUMBER, PLAIN_NUMBER, stream_csv
-from suanli.load.prices import BENCHMARKS_FILE, PRICE_COLUMNS, PRICES_FILE, TICKER, load_benchmarks, load_closes
+from suanli.load.prices import BENCHMARKS_FILE, PRICE_COLUMNS, PRICES_FILE, load_benchmarks, load_closes
 
 # What Wind and iFinD write for a day without a close (compared in upper case, spaces stripped).
 NO_CLOSE = frozenset({"", "-", "--", "—", "——", "N/A", "#N/A", "NA", "NAN", "NULL", "NONE"})

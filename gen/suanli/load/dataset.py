@@ -25,6 +25,7 @@ from suanli.contract import (
     RATING_CHANGES,
     RATINGS,
     SERIES_WINDOW_WEEKS,
+    TICKER,
     TRAFFIC_CATEGORIES,
     Author,
     Company,
@@ -49,7 +50,6 @@ from suanli.load.fields import Fields, parse_iso_date
 from suanli.load.prices import PricesMemo, load_prices
 from suanli.load.yamlsrc import KeyPath, load_yaml
 
-TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")
 STOCK_COLUMNS = ("ticker", "market_cap", "currency", "week_pct", "month_pct", "ytd_pct")
 TRAFFIC_COLUMNS = ("week_start", "week_end", "category", "site", "visits")
 DOWNLOAD_COLUMNS = ("month", "app", "downloads", "partial")

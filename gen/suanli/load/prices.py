@@ -14,17 +14,16 @@ from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
-from suanli.contract import Benchmark, Issue, Prices, Registry, market_of
+from suanli.contract import TICKER, Benchmark, Issue, Prices, Registry, market_of
 from suanli.errors import Collector, show
 from suanli.load.csvsrc import stream_csv
 from suanli.load.fields import Fields
-from suanli.load.yamlsrc import load_yaml
+from suanli.load.yamlsrc import line_of, load_optional_list, load_yaml
 
 PRICES_FILE = "series/prices.csv"
 BENCHMARKS_FILE = "benchmarks.yaml"
 PRICE_COLUMNS = ("date", "ticker", "close")
 BENCHMARK_FIELDS = {"ticker", "name", "markets"}
-TICKER = re.compile(r"^[0-9A-Z]+(\.[A-Z]{1,3})$")
 MARKET = re.compile(r"^[A-Z]{1,3}$")
 # [0-9], not \d: \d matches any script's digits (２０２４), which int() and float() would take silently
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -68,21 +67,10 @@ def load_prices(
 
 
 def load_benchmarks(path: Path, errors: Collector) -> list[Benchmark]:
-    if not path.exists():
-        return []
-    doc = load_yaml(path, errors)
+    doc = load_optional_list(path, errors, "a list of benchmarks, each starting with - ticker:")
     if doc is None:
         return []
-    if not isinstance(doc.value, list):
-        errors.add(
-            "wrong-type",
-            path,
-            doc.line(()),
-            "",
-            show(doc.value),
-            "a list of benchmarks, each starting with - ticker:",
-        )
-        return []
+    assert isinstance(doc.value, list)  # load_optional_list checked it
     benchmarks: list[Benchmark] = []
     claimed: dict[str, str] = {}  # market -> the benchmark that measures it
     for i, item in enumerate(doc.value):
@@ -251,7 +239,7 @@ def _check_recommended(root: Path, prices: Prices, issues: Sequence[Issue], erro
                     errors.add(
                         "no-benchmark",
                         path,
-                        yaml_line(path, ("recommendations", r, "companies", c)),
+                        line_of(path, ("recommendations", r, "companies", c)),
                         "recommendations",
                         f"{ticker} (market {market}) has no benchmark",
                         f"a benchmark in {BENCHMARKS_FILE} whose markets include {market}",
@@ -276,9 +264,3 @@ def _benchmark_line(path: Path, ticker: str) -> int | None:
         return None
     at = next((i for i, item in enumerate(doc.value) if isinstance(item, dict) and item.get("ticker") == ticker), None)
     return None if at is None else doc.line((at, "ticker"))
-
-
-def yaml_line(path: Path, keypath: tuple[str | int, ...]) -> int | None:
-    """The line of a value in a YAML file already read without error: for a message about it."""
-    doc = load_yaml(path, Collector())
-    return doc.line(keypath) if doc is not None else None

@@ -180,3 +180,23 @@ dotted = _dotted
 
 def is_date(value: object) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def load_optional_list(path: Path, errors: Collector, expected: str) -> YamlDoc | None:
+    """An optional YAML file that holds a list (benchmarks.yaml, qa.yaml): None if it is missing, unreadable
+    or not a list (the last two recorded in `errors`)."""
+    if not path.exists():
+        return None
+    doc = load_yaml(path, errors)
+    if doc is None:
+        return None
+    if not isinstance(doc.value, list):
+        errors.add("wrong-type", path, doc.line(()), "", show(doc.value), expected)
+        return None
+    return doc
+
+
+def line_of(path: Path, keypath: KeyPath) -> int | None:
+    """The line of a value in a YAML file already read without error, for a message about it."""
+    doc = load_yaml(path, Collector())
+    return doc.line(keypath) if doc is not None else None

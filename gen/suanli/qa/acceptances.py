@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from suanli.errors import Collector, show
+from suanli.errors import Collector
 from suanli.load.fields import Fields
-from suanli.load.yamlsrc import load_yaml
+from suanli.load.yamlsrc import load_optional_list
 from suanli.qa.findings import Acceptance
 from suanli.qa.rules import RULES
 
@@ -31,16 +31,10 @@ ACCEPTANCE_FIELDS = {"rule", "reason", *ROW_FIELDS}
 
 def load_acceptances(root: Path, errors: Collector) -> list[Acceptance]:
     path = Path(root) / ACCEPTANCES_FILE
-    if not path.exists():
-        return []
-    doc = load_yaml(path, errors)
+    doc = load_optional_list(path, errors, "a list of acceptances, each starting with - rule:")
     if doc is None:
         return []
-    if not isinstance(doc.value, list):
-        errors.add(
-            "wrong-type", path, doc.line(()), "", show(doc.value), "a list of acceptances, each starting with - rule:"
-        )
-        return []
+    assert isinstance(doc.value, list)  # load_optional_list checked it
     out = []
     for i, item in enumerate(doc.value):
         f = Fields(doc, (i,), item, errors, ACCEPTANCE_FIELDS)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from suanli.contract import Dataset, Issue, StockRow, month_number
+from suanli.load.yamlsrc import line_of
 from suanli.qa.findings import ERROR, WARNING, Finding, Key, key
 from suanli.render import urls
 
@@ -197,7 +198,7 @@ class Checker:
                     "missing-close",
                     WARNING,
                     self.name(path),
-                    _yaml_line(path, ("recommendations", r, "companies", c)),
+                    line_of(path, ("recommendations", r, "companies", c)),
                     found,
                     f"a close within {STALE_CLOSE_DAYS} days up to the issue's date in series/prices.csv "
                     "(suanli import prices), so the track record can score it",
@@ -323,14 +324,6 @@ def _number(value: object) -> str:
 def _page(page: str, anchor: str) -> str:
     """A page's path from the site's root, at an anchor: issues/2024-12-18/#exhibit-1."""
     return urls.href(urls.HOME, page) + (f"#{anchor}" if anchor else "")
-
-
-def _yaml_line(path: Path, keypath: tuple[str | int, ...]) -> int | None:
-    from suanli.errors import Collector
-    from suanli.load.yamlsrc import load_yaml
-
-    doc = load_yaml(path, Collector())
-    return doc.line(keypath) if doc is not None else None
 
 
 def check(dataset: Dataset, root: Path, name: Name) -> list[Finding]:
