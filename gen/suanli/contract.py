@@ -137,6 +137,11 @@ class Highlight:
 class Recommendation:
     segment: str
     tickers: tuple[str, ...]
+    # each ticker's line in issue.yaml, for findings and errors about it; not part of what the entry is
+    lines: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def line_of(self, index: int) -> int | None:
+        return (self.lines[index] or None) if index < len(self.lines) else None
 
 
 @dataclass(frozen=True)

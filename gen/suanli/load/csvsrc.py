@@ -15,15 +15,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from suanli.errors import Collector, show
 from suanli.load.fields import parse_iso_date
 from suanli.load.yamlsrc import read_text
 
+if TYPE_CHECKING:
+    import _csv
+
 # [0-9], not \d: \d matches any script's digits (３３０７９), which Decimal() would take silently
 PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 GROUPED_NUMBER = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+NUMBER_EXAMPLES = {  # (grouped, percent): what a number cell's message says it expected
+    (True, False): "a number like 33079 or 33,079",
+    (False, True): "a number like -5.17 or -5.17%",
+    (False, False): "a number like 1234.5",
+}
 
 
 @dataclass(frozen=True)
@@ -139,59 +148,62 @@ def stream_csv(path: Path, errors: Collector, required: tuple[str, ...]) -> Iter
     (exactly the `required` columns, in any order), each row's cells in the order of `required`, stripped.
     Blank lines are skipped; a ragged row or malformed CSV is recorded as an error (the latter ends the
     rows). None, with the errors recorded, when the file or its header is unusable."""
-    text = read_text(path, errors)
-    if text is None:
+    if read_text(path, errors) is None:  # the encoding and control characters, checked on the whole text
         return None
-    reader = csv.reader(_lines(text), strict=True)
+    # Then the rows straight from the file: csv reads its lines at C speed, and neither the text nor a
+    # StringIO of it (every character in four bytes) is held while they are used.
+    file = path.open(encoding="utf-8-sig", newline="")
+    reader = csv.reader(file, strict=True)
     line = 1
     try:
         for header in reader:
-            if any(c.strip() for c in header):
+            if "".join(header).strip():
                 break
             line = reader.line_num + 1
         else:
             errors.add("empty-file", path, None, "", "no header row", "a header row (" + ",".join(required) + ")")
+            file.close()
             return None
     except csv.Error as exc:
         errors.add(
             "csv-syntax", path, reader.line_num, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed"
         )
+        file.close()
         return None
     columns = check_header(path, line, header, errors, required)
     if columns is None:
+        file.close()
         return None
     order = [columns.index(name) for name in required]
-    return _rows(path, reader, len(columns), order, errors)
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The text's lines, each with its ending, one at a time: a StringIO of it would hold every character
-    in four bytes (12 MB for a 3 MB prices.csv), and a list of its lines an object for each."""
-    start, size = 0, len(text)
-    while start < size:
-        end = text.find("\n", start)
-        end = size if end == -1 else end + 1
-        yield text[start:end]
-        start = end
+    return _rows(path, file, reader, len(columns), order, errors)
 
 
 def _rows(
-    path: Path, reader: Iterator[list[str]], width: int, order: list[int], errors: Collector
+    path: Path, file: TextIO, reader: _csv.Reader, width: int, order: list[int], errors: Collector
 ) -> Iterator[tuple[int, list[str]]]:
-    line = reader.line_num + 1  # type: ignore[attr-defined]  # a csv reader, as stream_csv made it
-    try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                pass  # a blank line, or a row of empty cells as Excel writes them: no data
-            elif len(cells) != width:
-                errors.add(
-                    "ragged-row", path, line, "", f"{len(cells)} cells", f"{width} cells, one per column of the header"
-                )
-            else:
-                yield line, [cells[i].strip() for i in order]
-            line = reader.line_num + 1  # type: ignore[attr-defined]
-    except csv.Error as exc:
-        errors.add("csv-syntax", path, line, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed")
+    in_order = order == list(range(width))
+    strip = str.strip
+    line = reader.line_num + 1
+    with file:
+        try:
+            for cells in reader:
+                stripped = list(map(strip, cells))
+                if not any(stripped):
+                    pass  # a blank line, or a row of empty cells as Excel writes them: no data
+                elif len(cells) != width:
+                    errors.add(
+                        "ragged-row",
+                        path,
+                        line,
+                        "",
+                        f"{len(cells)} cells",
+                        f"{width} cells, one per column of the header",
+                    )
+                else:
+                    yield line, stripped if in_order else [stripped[i] for i in order]
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            errors.add("csv-syntax", path, line, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed")
 
 
 class Cells:
@@ -216,6 +228,8 @@ class Cells:
         return self._cell(column, expected)
 
     def choice(self, column: str, options: tuple[str, ...]) -> str | None:
+        if (cell := self.row.cells.get(column, "")) in options:
+            return cell  # the usual cell, read without building a message
         expected = "one of " + ", ".join(options)
         value = self._cell(column, expected)
         if value is not None and value not in options:
@@ -226,12 +240,13 @@ class Cells:
     def number(
         self, column: str, *, grouped: bool = False, percent: bool = False, positive: bool = False
     ) -> Decimal | None:
-        examples = {
-            (True, False): "a number like 33079 or 33,079",
-            (False, True): "a number like -5.17 or -5.17%",
-            (False, False): "a number like 1234.5",
-        }
-        expected = examples[(grouped, percent)]
+        cell = self.row.cells.get(column, "")
+        plain = cell[:-1] if percent and cell.endswith("%") else cell
+        if PLAIN_NUMBER.match(plain):  # the usual cell, read without building a message
+            number = Decimal(plain)
+            if not positive or number > 0:
+                return number
+        expected = NUMBER_EXAMPLES[(grouped, percent)]
         if positive:
             expected = "a positive " + expected.removeprefix("a ")
         value = self._cell(column, expected)

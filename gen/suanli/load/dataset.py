@@ -357,7 +357,8 @@ def _load_issue(folder: Path, folder_date: dt.date, registry: Registry | None, e
         for i, ticker in enumerate(tickers):
             _check_ticker(ticker, registry, r, ("companies", i))
         if segment is not None:
-            recommendations.append(Recommendation(segment, tuple(tickers)))
+            lines = tuple(r.line("companies", i) or 0 for i in range(len(tickers)))
+            recommendations.append(Recommendation(segment, tuple(tickers), lines))
     risks = f.text_list("risks")
     related = []
     for r in f.mappings("related", {"title", "date"}):

@@ -51,6 +51,10 @@ class Fields:
 
     # --- helpers -------------------------------------------------------------
 
+    def line(self, *keypath: str | int) -> int | None:
+        """The line of a value under this mapping (or of its nearest enclosing value)."""
+        return self.doc.line(self.keypath + keypath)
+
     def error_at(self, code: str, keypath: KeyPath, found: str, expected: str) -> None:
         self.errors.add(code, self.doc.path, self.doc.line(keypath), dotted(keypath), found, expected)
 

@@ -18,7 +18,7 @@ from suanli.contract import TICKER, Benchmark, Issue, Prices, Registry, market_o
 from suanli.errors import Collector, show
 from suanli.load.csvsrc import stream_csv
 from suanli.load.fields import Fields
-from suanli.load.yamlsrc import line_of, load_optional_list, load_yaml
+from suanli.load.yamlsrc import load_optional_list, load_yaml
 
 PRICES_FILE = "series/prices.csv"
 BENCHMARKS_FILE = "benchmarks.yaml"
@@ -227,7 +227,7 @@ def _check_recommended(root: Path, prices: Prices, issues: Sequence[Issue], erro
         return
     reported: set[str] = set()
     for issue in issues:
-        for r, recommendation in enumerate(issue.recommendations):
+        for recommendation in issue.recommendations:
             for c, ticker in enumerate(recommendation.tickers):
                 market = market_of(ticker)
                 benchmark = prices.benchmark_for(ticker)
@@ -239,7 +239,7 @@ def _check_recommended(root: Path, prices: Prices, issues: Sequence[Issue], erro
                     errors.add(
                         "no-benchmark",
                         path,
-                        line_of(path, ("recommendations", r, "companies", c)),
+                        recommendation.line_of(c),
                         "recommendations",
                         f"{ticker} (market {market}) has no benchmark",
                         f"a benchmark in {BENCHMARKS_FILE} whose markets include {market}",

@@ -34,6 +34,7 @@ KeyPath = tuple[str | int, ...]
 YamlLoader: TypeAlias = "yaml.SafeLoader | yaml.CSafeLoader"
 # libyaml's parser when PyYAML was built with it (PyPI's wheels are): ten times the pure-Python speed.
 FastLoader: type[YamlLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _convert(node: yaml.Node, keypath: KeyPath, doc: YamlDoc, loader: YamlLoader
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
+            key = key_node.value if key_node.tag == STR_TAG else loader.construct_object(key_node)
             if not isinstance(key, str):
                 errors.add(
                     "wrong-type",
@@ -160,6 +161,8 @@ def _convert(node: yaml.Node, keypath: KeyPath, doc: YamlDoc, loader: YamlLoader
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, keypath + (i,), doc, loader, errors) for i, item in enumerate(node.value)]
+    if node.tag == STR_TAG:
+        return node.value  # what the constructor would return, without its bookkeeping (most scalars are text)
     try:
         return loader.construct_object(node)
     except (yaml.YAMLError, ValueError):
@@ -194,9 +197,3 @@ def load_optional_list(path: Path, errors: Collector, expected: str) -> YamlDoc 
         errors.add("wrong-type", path, doc.line(()), "", show(doc.value), expected)
         return None
     return doc
-
-
-def line_of(path: Path, keypath: KeyPath) -> int | None:
-    """The line of a value in a YAML file already read without error, for a message about it."""
-    doc = load_yaml(path, Collector())
-    return doc.line(keypath) if doc is not None else None

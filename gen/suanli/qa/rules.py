@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from suanli.contract import Dataset, Issue, StockRow, month_number
-from suanli.load.yamlsrc import line_of
 from suanli.qa.findings import ERROR, WARNING, Finding, Key, key
 from suanli.render import urls
 
@@ -182,7 +181,7 @@ class Checker:
         if not prices:
             return
         path = self.root / "issues" / issue.slug / "issue.yaml"
-        for r, recommendation in enumerate(issue.recommendations):
+        for recommendation in issue.recommendations:
             for c, ticker in enumerate(recommendation.tickers):
                 close = prices.close_on(ticker, issue.date)
                 if close is not None and (issue.date - close[0]).days <= STALE_CLOSE_DAYS:
@@ -198,7 +197,7 @@ class Checker:
                     "missing-close",
                     WARNING,
                     self.name(path),
-                    line_of(path, ("recommendations", r, "companies", c)),
+                    recommendation.line_of(c),
                     found,
                     f"a close within {STALE_CLOSE_DAYS} days up to the issue's date in series/prices.csv "
                     "(suanli import prices), so the track record can score it",
