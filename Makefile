@@ -22,18 +22,18 @@ hooks: $(VENV)/.site  ## turn on the pre-commit hook: `suanli validate` before e
 	$(VENV)/bin/pre-commit install
 
 # Debian's chromium for the browser tests (unless SUANLI_CHROMIUM names another Chromium), a Chinese font
-# (readers have one: names are measured as they are drawn) and poppler-utils (pdfinfo, pdftotext: the
-# print tests read Chromium's PDF).
-DEBS := fonts-wqy-microhei poppler-utils
+# (readers have one: names are measured as they are drawn), poppler-utils (pdfinfo, pdftotext: the
+# print tests read Chromium's PDF) and a Java runtime (the Nu Html Checker, vnu.jar, is a Java program).
+DEBS := fonts-wqy-microhei poppler-utils default-jre-headless
 chromium:  ## Debian packages the browser and print tests need
 	@{ test -n "$$SUANLI_CHROMIUM" || test -x /usr/bin/chromium; } && fc-list :lang=zh | grep -q . \
-	  && command -v pdftotext >/dev/null || { \
+	  && command -v pdftotext >/dev/null && command -v java >/dev/null || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  PKGS="$(DEBS)"; test -n "$$SUANLI_CHROMIUM" || PKGS="chromium $$PKGS"; \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends $$PKGS; }
 
 tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json  ## axe-core, from npm
-	npm ci --prefix tests/js --no-audit --no-fund
+	npm ci --prefix tests/js --no-audit --no-fund --ignore-scripts  # vnu-jar's script would fetch a Java: the machine's is used
 	touch $@
 
 $(VENV)/.site: pyproject.toml

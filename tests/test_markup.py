@@ -117,7 +117,28 @@ def test_safe_url_refuses_a_double_encoded_scheme():
 def test_no_control_character_xml_cannot_carry_comes_out():
     out = author_markdown("a \x01 &#1; &#x1F; &#0; [x](java&#1;script:1)\tb\r\nc")
     assert re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", out) is None
-    assert out == '<p>a    \ufffd <a rel="noopener noreferrer">x</a>  b\nc</p>'
+    assert out == "<p>a    \ufffd x  b\nc</p>"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("see [**bad** link](javascript:alert(1)) here", "<p>see <strong>bad</strong> link here</p>"),
+        ("[a](javascript:1)[b](javascript:2) c", "<p>ab c</p>"),
+        ("x ![the chart](javascript:1) y", "<p>x the chart y</p>"),
+        ("- [*one*](vbscript:x) and [two](https://example.com/)", None),
+    ],
+)
+def test_a_rejected_link_becomes_its_text(source, expected):
+    # an <a> without href (or <img> without src) is invalid HTML and still looks like a link
+    out = author_markdown(source)
+    soup = BeautifulSoup(out, "lxml")
+    assert all(a.get("href") for a in soup.find_all("a")) and all(i.get("src") for i in soup.find_all("img"))
+    if expected is not None:
+        assert out == expected
+    else:
+        assert soup.get_text().strip() == "one and two" and [a["href"] for a in soup.find_all("a")] == ["https://example.com/"]
+        assert soup.find("em").get_text() == "one"
 
 
 @pytest.mark.parametrize("url", SCRIPT_URLS, ids=IDS)

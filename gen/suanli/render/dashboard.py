@@ -56,7 +56,7 @@ def home_page(dataset: Dataset, medians: dict[str, pd.DataFrame]) -> Page:
                 charts=[("stocks", f"图表 {stocks.number}：{stocks.title}")],
                 csv=urls.href(PAGE, csv),
                 download=urls.exhibit_download(latest, stocks.number),
-                table_id="home-stocks-table",
+                table_id="home-stocks-data",
                 table=stock_table(derive.stock_records(latest, dataset.registry), "home-stocks-table", PAGE),
                 collapse_table=True,
                 caption_lines=[f"来源：{stocks.source}"] if stocks.source else [],

@@ -70,18 +70,77 @@ def safe_url(url: str) -> bool:
 
 
 _URL_ATTRIBUTES = ("href", "src")
+# What a valid URL may hold as it is (WHATWG URL: the URL code points, plus non-ASCII); `%` when it starts a
+# percent-encoded byte, and one `#`. Anything else (a space, <, ", a backslash) a browser percent-encodes
+# when it follows the link: encoded here, the link goes where it went and the attribute is a valid URL.
+_URL_CODE_POINTS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!$&'()*+,-./:;=?@_~[]")
+_PERCENT_ENCODED = re.compile("%[0-9A-Fa-f]{2}")
+
+
+def valid_url(url: str) -> str:
+    """A safe link target as a valid URL: what a browser would percent-encode, encoded."""
+    out: list[str] = []
+    fragment = False
+    for i, character in enumerate(url):
+        if character in _URL_CODE_POINTS or ord(character) > 0x7F:
+            out.append(character)
+        elif character == "%" and _PERCENT_ENCODED.match(url, i):
+            out.append(character)
+        elif character == "#" and not fragment:
+            fragment = True
+            out.append(character)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in character.encode("utf-8")))
+    return "".join(out)
 
 
 class _SafeLinks(Treeprocessor):
-    """Drops link and image targets that could run script (javascript:, data:, vbscript: ..., however encoded)."""
+    """Drops link and image targets that could run script (javascript:, data:, vbscript: ..., however
+    encoded). A link without its target becomes its text and an image its alt text: an `<a>` without
+    href, or an `<img>` without src, is not valid HTML and would still look like a link or an image."""
 
     def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            for attribute in _URL_ATTRIBUTES:
-                value = element.get(attribute)
-                # Markdown writes & as a placeholder inside the tree (its mail autolinks are all entities)
-                if value is not None and not safe_url(value.replace(AMP_SUBSTITUTE, "&")):
-                    del element.attrib[attribute]
+        for parent in list(root.iter()):
+            for index in range(len(parent) - 1, -1, -1):
+                element = parent[index]
+                for attribute in _URL_ATTRIBUTES:
+                    value = element.get(attribute)
+                    # Markdown writes & as a placeholder inside the tree (its mail autolinks are all entities)
+                    if value is None:
+                        continue
+                    if safe_url(value.replace(AMP_SUBSTITUTE, "&")):
+                        # the placeholder stands for an & the source wrote (an entity): kept, not encoded
+                        element.set(attribute, AMP_SUBSTITUTE.join(map(valid_url, value.split(AMP_SUBSTITUTE))))
+                    else:
+                        del element.attrib[attribute]
+                        if element.tag == "a" and attribute == "href":
+                            _unwrap(parent, index, element.text or "")
+                        elif element.tag == "img" and attribute == "src":
+                            _unwrap(parent, index, element.get("alt", ""))
+
+
+def _unwrap(parent: etree.Element, index: int, text: str) -> None:
+    """Replaces parent[index] with `text`, then its children, then its tail, in place."""
+    element = parent[index]
+    children = list(element) if element.tag == "a" else []
+    parent.remove(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    _append_text(parent, index, text)
+    last = index + len(children)  # the element that now precedes the tail (or parent.text if none)
+    _append_text(parent, last, element.tail or "")
+
+
+def _append_text(parent: etree.Element, position: int, text: str) -> None:
+    """Adds text where a node inserted at `position` would begin: after parent[position - 1]'s tail,
+    or at the end of parent.text when position is 0."""
+    if not text:
+        return
+    if position == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        before = parent[position - 1]
+        before.tail = (before.tail or "") + text
 
 
 # Exactly what Python-Markdown (core syntax and sane_lists, no raw HTML) writes; nothing else survives.
