@@ -137,7 +137,9 @@ def test_a_rejected_link_becomes_its_text(source, expected):
     if expected is not None:
         assert out == expected
     else:
-        assert soup.get_text().strip() == "one and two" and [a["href"] for a in soup.find_all("a")] == ["https://example.com/"]
+        assert soup.get_text().strip() == "one and two" and [a["href"] for a in soup.find_all("a")] == [
+            "https://example.com/"
+        ]
         assert soup.find("em").get_text() == "one"
 
 
