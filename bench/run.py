@@ -33,8 +33,8 @@ sys.path.insert(0, str(REPO / "tests"))  # tests/support.py: machine(), and one 
 
 from suanli.authoring.demo import write_demo  # noqa: E402
 from suanli.load.dataset import load_dataset  # noqa: E402
+from suanli.render import csv_table as tables  # noqa: E402
 from suanli.render import downloads  # noqa: E402
-from suanli.render import formats as tables  # noqa: E402
 from suanli.render import issue_pages as pages  # noqa: E402
 from suanli.render.company_pages import company_records  # noqa: E402
 from suanli.render.feed import company_feed_xml  # noqa: E402

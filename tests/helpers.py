@@ -256,6 +256,14 @@ PAYLOADS = (
 )
 HOSTILE = " ".join(PAYLOADS)
 
+# Text cells a spreadsheet would run as formulas (OWASP's CSV injection): in the hostile data set, a 建议关注
+# segment, a company's name and sector, and a traffic site. Every CSV writes them with a leading ' and the
+# pages show them as written.
+FORMULA_SEGMENT = '=HYPERLINK("http://evil.example","点击")'
+FORMULA_NAME = "@SUM(1+1)*cmd|' /C calc'!A0"
+FORMULA_SECTOR = "-存储" + HOSTILE
+FORMULA_SITE = "+cmd|' /C notepad'!A0"
+
 # Link and image targets that run script once a browser has read them: it decodes character
 # references (named, decimal, hex, zero-padded, without the semicolon), then its URL parser drops
 # leading C0 controls and spaces and every tab, LF and CR, and reads the scheme case-blind.
@@ -321,7 +329,8 @@ def hostile_data(root: Path) -> Path:
         root / "companies.yaml",
         COMPANIES.replace("name: 英伟达", f"name: '英伟达{h}'")
         .replace("aliases: [NVDA, 辉达]", f"aliases: [NVDA, '辉达{h}']")
-        .replace("sector: 存储", f"sector: '存储{h}'"),
+        .replace("name: 美光", "name: " + json.dumps(FORMULA_NAME))
+        .replace("sector: 存储", "sector: " + json.dumps(FORMULA_SECTOR, ensure_ascii=False)),
     )
     issue = (
         ISSUE.replace("title: 测试周报", f"title: '测试周报{h}'")
@@ -337,9 +346,15 @@ def hostile_data(root: Path) -> Path:
     write(root / "issues/2024-12-11/issue.yaml", issue)
     cell = '"' + HOSTILE.replace('"', '""') + '"'
     write(root / "issues/2024-12-11/launches.csv", f"产品,亮点\n{cell},{cell}\n")
-    write(root / "series/traffic.csv", TRAFFIC.replace("ChatGPT", cell))
-    # a track record: the hostile segment and company scored against benchmarks with hostile names
-    edit(root / "issues/2024-12-11/issue.yaml", "companies: [688256.SH]", "companies: [688256.SH, NVDA.O]")
+    site = '"' + FORMULA_SITE.replace('"', '""') + '"'
+    write(root / "series/traffic.csv", TRAFFIC.replace("ChatGPT", cell) + f"2024-11-29,2024-12-05,text,{site},5000\n")
+    # a track record: the hostile segments and companies scored against benchmarks with hostile names
+    edit(
+        root / "issues/2024-12-11/issue.yaml",
+        "companies: [688256.SH]",
+        "companies: [688256.SH, NVDA.O]\n  - segment: " + json.dumps(FORMULA_SEGMENT, ensure_ascii=False) + "\n"
+        "    companies: [MU.O]",
+    )
     write(
         root / "benchmarks.yaml",
         f"- {{ticker: 000300.SH, name: '沪深300{h}', markets: [SH, SZ]}}\n"

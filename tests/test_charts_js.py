@@ -155,3 +155,28 @@ def test_the_current_drawing_that_fails_says_so(page, served):
         + "return document.querySelector(\".suanli-chart[data-csv$='exhibit-1.csv']\").dataset.rendered; }"
     )
     assert chart.get_attribute("data-rendered") == "error" and FAILED in chart.inner_text()
+
+
+def test_the_csv_reader_takes_off_exactly_the_formula_guard(page, served):
+    """A text cell written as '=x (csv_table.py's guard) is drawn and tabled as =x; ''=x as '=x; a quote
+    before anything but a formula start stays; a bare =x (a CSV the site did not write) stays as it is."""
+    written = ['\'=HYPERLINK("http://evil.example","点击")', "''+1", "'-", "'\t@x", "'quoted", "=bare", "'''@y"]
+    shown = ['=HYPERLINK("http://evil.example","点击")', "'+1", "-", "\t@x", "'quoted", "=bare", "''@y"]
+    body = "week_start,week_end,category,site,visits\n" + "".join(
+        '2024-11-29,2024-12-05,文本,"' + site.replace('"', '""') + f'",{n}\n' for n, site in enumerate(written, 1)
+    )
+    page.route("**/issues/2024-12-11/exhibit-2.csv", lambda route: route.fulfill(body=body, content_type="text/csv"))
+    page.goto(served + ISSUE)
+    drawn(page, "light")
+    heads = page.eval_on_selector_all(
+        ".suanli-table[data-table=traffic] thead th", "ths => ths.map(th => th.textContent)"
+    )
+    assert heads[2:] == shown  # after 周起, 周止: one column per site, in the order of the CSV
+    legend = page.eval_on_selector_all(
+        ".suanli-chart[data-kind=traffic] .role-legend-label text", "ts => ts.map(t => t.textContent)"
+    )
+    assert {"''@y", "'+1", "'quoted", "-", "=bare"} <= set(legend)  # Vega shortens the long one
+    assert any(label.startswith("=HYPERLINK(") for label in legend) and not any(
+        label.startswith("'=") for label in legend
+    )
+    assert page.problems == []

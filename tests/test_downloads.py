@@ -35,7 +35,14 @@ def site(request) -> Path:
 def test_the_page_links_each_file_and_documents_every_column(site):
     soup = page(site, "downloads")
     links = {a["href"] for a in soup.select("article .suanli-file a")}
-    assert links == {"stocks.csv", "recommendations.csv", "track_record.csv", "calls.csv", "index.json"}
+    assert links == {
+        "stocks.csv",
+        "recommendations.csv",
+        "track_record.csv",
+        "calls.csv",
+        "index.json",
+        "datapackage.json",
+    }
     documented = {
         table.find_previous("a")["href"]: [code.get_text() for code in table.select("tbody td:first-child code")]
         for table in soup.select("article table")
@@ -44,6 +51,13 @@ def test_the_page_links_each_file_and_documents_every_column(site):
         assert documented[name] == read_csv(site, name)[0]
     index = json.loads((site / "downloads/index.json").read_text(encoding="utf-8"))
     assert documented["index.json"] == list(index)
+    # each column's type as the page names it is its type in datapackage.json
+    names = {"string": "文本", "number": "数字", "integer": "整数", "date": "日期", "boolean": "true/false"}
+    package = json.loads((site / "downloads/datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        table = soup.find("a", href=resource["path"]).find_next("table")
+        shown = [[td.get_text() for td in tr.select("td")[:2]] for tr in table.select("tbody tr")]
+        assert shown == [[f["name"], names[f["type"]]] for f in resource["schema"]["fields"]]
 
 
 def stock_table_rows(site: Path, slug: str) -> list[list[str]]:

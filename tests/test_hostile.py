@@ -4,7 +4,10 @@ targets, however encoded, in every Markdown link form of a highlight body, reach
 
 from __future__ import annotations
 
+import csv
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,6 +15,10 @@ from test_markup import browser_scheme, unsafe_targets
 
 from conftest import watched_page
 from helpers import (
+    FORMULA_NAME,
+    FORMULA_SECTOR,
+    FORMULA_SEGMENT,
+    FORMULA_SITE,
     HOSTILE,
     PAYLOADS,
     REVEAL_CHARTS,
@@ -84,7 +91,20 @@ def test_issue_page_shows_each_string_literally(browser, hostile_site):
         legend = page.eval_on_selector_all(
             ".suanli-chart[data-kind=traffic] .role-legend-label text", "ts => ts.map(t => t.textContent)"
         )
-        assert legend and legend[0].startswith(PAYLOADS[0][:10])
+        assert any(label.startswith(PAYLOADS[0][:10]) for label in legend)
+        # text a spreadsheet would run, guarded in the CSVs (a leading '), drawn and tabled as written
+        assert FORMULA_SITE in legend
+        heads = page.eval_on_selector_all(  # the data table, built from the CSV (in a closed <details>)
+            ".suanli-table[data-table=traffic] thead th", "ths => ths.map(th => th.textContent)"
+        )
+        assert FORMULA_SITE in heads and "'" + FORMULA_SITE not in heads
+        tips = []
+        for bar in page.locator(".suanli-chart[data-kind=stocks] g.mark-rect path").all():
+            bar.hover()
+            page.locator(".suanli-tooltip").wait_for(state="visible")
+            tips.append(page.inner_text(".suanli-tooltip"))
+        assert any(FORMULA_NAME in tip for tip in tips) and not any("'" + FORMULA_NAME in tip for tip in tips)
+        assert FORMULA_SEGMENT + "：" in text  # the page's own list (HTML, not the CSV)
         assert page.evaluate("window.__pwned") is None
         assert page.problems == []
 
@@ -195,3 +215,70 @@ def test_the_feeds_and_downloads_carry_each_string_as_data(hostile_site):
     assert rows and all(HOSTILE in row["name"] for row in rows if row["ticker"] == "NVDA.O")
     with (site / "downloads/recommendations.csv").open(encoding="utf-8", newline="") as handle:
         assert any(HOSTILE in row["segment"] for row in csv.DictReader(handle))
+
+
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: what a spreadsheet runs as a formula
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.parametrize("name", ["hostile", "demo"])
+def test_no_csv_cell_opens_like_a_formula_unless_it_is_a_number(built_site, name):
+    """Every CSV the site offers, read with Python's csv module: a cell that starts like a formula is a
+    plain number (written as it is), never text."""
+    site = built_site(name).site
+    files = sorted(site.rglob("*.csv"))
+    kinds = {"exhibit" if p.name.startswith("exhibit-") else p.name for p in files}
+    assert kinds == {
+        "stocks.csv",
+        "recommendations.csv",
+        "track_record.csv",
+        "calls.csv",
+        "history.csv",
+        "prices.csv",
+        "medians.csv",
+        "cumulative.csv",
+        "exhibit",
+    }
+    numbers = 0
+    for path in files:
+        for row in csv_rows(path):
+            for cell in row:
+                if cell.startswith(FORMULA_STARTS):
+                    assert PLAIN_NUMBER.fullmatch(cell), (path.relative_to(site), cell)
+                    numbers += 1
+    assert numbers  # negative numbers, bare
+
+
+def test_the_formula_strings_are_guarded_in_each_csv_and_the_numbers_left_bare(hostile_site):
+    _, site = hostile_site
+
+    def rows(path: str) -> list[dict[str, str]]:
+        header, *body = csv_rows(site / path)
+        return [dict(zip(header, row, strict=True)) for row in body]
+
+    def of(path: str, ticker: str) -> dict[str, str]:
+        return next(r for r in rows(path) if r["ticker"] == ticker)
+
+    stock = of("downloads/stocks.csv", "MU.O")
+    assert (stock["name"], stock["sector"]) == ("'" + FORMULA_NAME, "'" + FORMULA_SECTOR)
+    assert (stock["week_pct"], stock["month_pct"], stock["ytd_pct"]) == ("-3.03", "0.15", "15.29")
+    exhibit = of("issues/2024-12-11/exhibit-1.csv", "MU.O")
+    assert (exhibit["name"], exhibit["sector"], exhibit["week_pct"]) == (
+        "'" + FORMULA_NAME,
+        "'" + FORMULA_SECTOR,
+        "-3.03",
+    )
+    assert of("downloads/recommendations.csv", "MU.O")["segment"] == "'" + FORMULA_SEGMENT
+    call = of("downloads/calls.csv", "MU.O")
+    assert (call["name"], call["segments"]) == ("'" + FORMULA_NAME, "'" + FORMULA_SEGMENT)
+    assert "'" + FORMULA_SITE in [r["site"] for r in rows("issues/2024-12-11/exhibit-2.csv")]
+    # the raw files: the guarded cell in double quotes (OWASP), the numbers bare
+    raw = (site / "downloads/recommendations.csv").read_text(encoding="utf-8")
+    assert '"\'=HYPERLINK(""http://evil.example"",""点击"")",MU.O,' in raw
+    raw = (site / "downloads/stocks.csv").read_text(encoding="utf-8")
+    assert ",1093,USD,-3.03,0.15,15.29\n" in raw and ",2248,CNY,-2.74,-4.02,298.96\n" in raw

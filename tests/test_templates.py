@@ -166,7 +166,7 @@ CONTEXTS = {
         "archive_href": H,
         "legal": [(H, H), (H, H)],
     },
-    "download_file.html": {"href": H, "name": H, "columns": [(H, H)], "field": H},
+    "download_file.html": {"href": H, "name": H, "heads": [H, H], "rows": [(H, H, H)]},
     "company_feed_entry.html": {
         "company": COMPANY,
         "row": ROW,

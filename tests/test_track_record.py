@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import HOSTILE, TRACK_ISSUES, build, track_closes, track_data
+from helpers import FORMULA_NAME, FORMULA_SEGMENT, HOSTILE, TRACK_ISSUES, build, track_closes, track_data
 
 BENCHMARK_OF = {"SH": "000300.SH", "SZ": "000300.SH", "BJ": "000300.SH", "HK": "HSI.HI", "O": "IXIC.GI", "N": "IXIC.GI"}
 NAMES = {"688256.SH": "寒武纪", "688041.SH": "海光信息", "NVDA.O": "英伟达", "0700.HK": "腾讯控股", "MU.O": "美光"}
@@ -329,9 +329,11 @@ def test_hostile_names_stay_text_in_every_new_page_and_file(built_site):
     text = article.get_text()
     for where in ("英伟达", "国产算力链", "沪深300", "纳斯达克"):
         assert where + HOSTILE in text, where
+    assert FORMULA_SEGMENT in text and FORMULA_NAME in text and "'" + FORMULA_SEGMENT not in text  # as written
     calls = read_csv(site / "downloads/calls.csv")
-    assert {r["name"] for r in calls} == {"寒武纪", "英伟达" + HOSTILE}
-    assert {r["segments"] for r in calls} == {"国产算力链" + HOSTILE}
+    # MU.O's name and segment open like formulas: the file guards them with a leading ' (csv_table.py)
+    assert {r["name"] for r in calls} == {"寒武纪", "英伟达" + HOSTILE, "'" + FORMULA_NAME}
+    assert {r["segments"] for r in calls} == {"国产算力链" + HOSTILE, "'" + FORMULA_SEGMENT}
     company = soup_of(site, "companies/nvda-o")
     assert "纳斯达克" + HOSTILE in company.select_one("#spells-table").get_text()
     assert not company.select("article script, article img")

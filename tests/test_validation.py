@@ -124,6 +124,31 @@ CASES = {
             "expected a ticker listed in companies.yaml [unknown-ticker]"
         ],
     ),
+    "duplicate segment": (
+        lambda d: edit(
+            d / ISSUE,
+            "    companies: [688256.SH]\n",
+            "    companies: [688256.SH]\n  - segment: 国产算力链\n    companies: [NVDA.O]\n",
+        ),
+        [
+            'data/issues/2024-12-11/issue.yaml:13: recommendations[2].segment: found "国产算力链", '
+            "expected each segment once per issue [duplicate]"
+        ],
+    ),
+    "company twice in a segment": (
+        lambda d: edit(d / ISSUE, "[688256.SH]", "[688256.SH, NVDA.O, 688256.SH]"),
+        [
+            'data/issues/2024-12-11/issue.yaml:12: recommendations[1].companies[3]: found "688256.SH", '
+            "expected each company once per segment [duplicate]"
+        ],
+    ),
+    "segment of no company": (
+        lambda d: edit(d / ISSUE, "[688256.SH]", "[]"),
+        [
+            "data/issues/2024-12-11/issue.yaml:12: recommendations[1].companies: found an empty list, "
+            "expected at least one ticker from companies.yaml [missing-field]"
+        ],
+    ),
     "duplicate exhibit number": (
         lambda d: edit(d / ISSUE, "{number: 2,", "{number: 1,"),
         [

@@ -118,8 +118,18 @@
     });
   }
 
+  // A text cell that a spreadsheet would run as a formula is written with one more leading quote: quotes,
+  // then =, +, -, @, a tab or a CR (render/csv_table.py, OWASP's advice for CSV files). Taking exactly that
+  // quote off gives the text as written ('=x is =x, ''=x is '=x, 'x stays 'x): what charts and tables show.
+  var GUARDED = /^'+[=+\-@\t\r]/;
+
+  function unguarded(field) {
+    return GUARDED.test(field) ? field.slice(1) : field;
+  }
+
   // RFC 4180 CSV: fields separated by commas, rows by CRLF or LF; a field in double quotes may hold
-  // commas, line breaks and doubled quotes. Returns the rows as arrays of strings; blank lines are skipped.
+  // commas, line breaks and doubled quotes. Returns the rows as arrays of strings (each unguarded); blank
+  // lines are skipped.
   function csvRows(text) {
     var rows = [], row = [], field = "", quoted = false, fresh = true, i = 0, c;
     while (i < text.length) {
@@ -133,12 +143,12 @@
         quoted = true;
         fresh = false;
       } else if (c === ",") {
-        row.push(field);
+        row.push(unguarded(field));
         field = "";
         fresh = true;
       } else if (c === "\n" || c === "\r") {
         if (c === "\r" && text.charAt(i) === "\n") i += 1;
-        row.push(field);
+        row.push(unguarded(field));
         if (row.length > 1 || row[0] !== "") rows.push(row);
         row = [];
         field = "";
@@ -149,7 +159,7 @@
       }
     }
     if (!fresh || field !== "" || row.length) {
-      row.push(field);
+      row.push(unguarded(field));
       if (row.length > 1 || row[0] !== "") rows.push(row);
     }
     return rows;

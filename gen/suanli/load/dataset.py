@@ -351,12 +351,23 @@ def _load_issue(folder: Path, folder_date: dt.date, registry: Registry | None, e
         if heading is not None:
             highlights.append(Highlight(heading, body, section))
     recommendations = []
+    segments: set[str] = set()
     for r in f.mappings("recommendations", {"segment", "companies"}):
+        # one row per issue, segment and company in recommendations.csv: its key (render/downloads.py)
         segment = r.text("segment")
+        if segment is not None and segment in segments:
+            r.error("duplicate", "segment", show(segment), "each segment once per issue")
         tickers = r.text_list("companies", required=True, expected="a list of tickers from companies.yaml")
+        if r.value.get("companies") == []:  # a segment of no company: a row of no key
+            r.error("missing-field", "companies", "an empty list", "at least one ticker from companies.yaml")
+        listed: set[str] = set()
         for i, ticker in enumerate(tickers):
             _check_ticker(ticker, registry, r, ("companies", i))
+            if ticker in listed:
+                r.error_at("duplicate", r.keypath + ("companies", i), show(ticker), "each company once per segment")
+            listed.add(ticker)
         if segment is not None:
+            segments.add(segment)
             lines = tuple(r.line("companies", i) or 0 for i in range(len(tickers)))
             recommendations.append(Recommendation(segment, tuple(tickers), lines))
     risks = f.text_list("risks")

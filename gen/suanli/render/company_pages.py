@@ -16,6 +16,7 @@ from suanli.derive.pinyin import company_forms
 from suanli.derive.tables import Appearance
 from suanli.derive.track_record import Spell
 from suanli.render import urls
+from suanli.render.csv_table import Column, header_line, rows_csv, typed
 from suanli.render.formats import fmt_number, fmt_pct, percent
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import md_text
@@ -60,13 +61,31 @@ def company_records(
     ]
 
 
-PRICE_COLUMNS = ("date", "close", "recommended_in")
+# history.csv, beside each company page: its rows in every stock table (the page's two charts)
+HISTORY_COLUMNS = typed(
+    derive.COMPANY_CHART_COLUMNS,
+    {
+        "date": "date",
+        "market_cap": "number",
+        "unit": "string",
+        "week_pct": "number",
+        "month_pct": "number",
+        "ytd_pct": "number",
+    },
+)
+# prices.csv, beside each company page that has closes
+PRICE_COLUMNS = (Column("date", "date"), Column("close", "number"), Column("recommended_in", "string"))
+
+
+def history_csv(record: CompanyRecord) -> str:
+    return rows_csv(HISTORY_COLUMNS, derive.company_chart_rows(record.history))
 
 
 def price_csv(record: CompanyRecord, prices: Prices) -> str:
     """A company's daily closes, each issue that recommended it named on the close of its date (the last on
-    or before it): the company page's price chart. Written line by line: some 2,600 closes a company at 520
-    weeks, and no cell needs quoting (ISO dates, decimals, dates separated by spaces)."""
+    or before it): the company page's price chart. Written line by line, not by csv_table.csv_line: some
+    2,600 closes a company at 520 weeks, and no cell needs quoting or the formula guard (ISO dates,
+    decimals, dates separated by spaces: nothing an author wrote)."""
     ticker = record.company.ticker
     marks: dict[int, list[str]] = {}
     for issue in dict.fromkeys(issue for issue, _ in record.recommended):
@@ -74,7 +93,7 @@ def price_csv(record: CompanyRecord, prices: Prices) -> str:
         if close is not None:
             marks.setdefault(close[0].toordinal(), []).append(issue.slug)
     days, closes, dates = prices.days.get(ticker, ()), prices.closes.get(ticker, ()), prices.dates
-    lines = [",".join(PRICE_COLUMNS)]
+    lines = [header_line(PRICE_COLUMNS).rstrip("\n")]
     for day, price in zip(days, closes, strict=True):
         mark = " ".join(marks[day]) if day in marks else ""
         lines.append(f"{dates[day]},{_close_text(price)},{mark}")

@@ -13,13 +13,45 @@ import datetime as dt
 
 from suanli.contract import GPU_CONDITION_NAMES, TRAFFIC_CATEGORY_NAMES, Exhibit
 from suanli.derive import tables as derive
-from suanli.render.formats import csv_line
+from suanli.render.csv_table import Column, csv_line, header_line, names, typed
 
-CSV_COLUMNS = {
-    "traffic": ("week_start", "week_end", "category", "site", "visits"),
-    "downloads": ("month", "app", "downloads", "partial"),
-    "gpu_prices": ("date", "gpu", "condition", "price_usd"),
+# Each chart kind's CSV columns, typed (a text cell that opens like a formula is guarded: csv_table.py)
+EXHIBIT_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "stocks": typed(
+        derive.STOCK_CHART_COLUMNS,
+        {
+            "order": "integer",
+            "sector": "string",
+            "ticker": "string",
+            "name": "string",
+            "market_cap": "number",
+            "unit": "string",
+            "week_pct": "number",
+            "month_pct": "number",
+            "ytd_pct": "number",
+        },
+    ),
+    "traffic": (
+        Column("week_start", "date"),
+        Column("week_end", "date"),
+        Column("category", "string"),
+        Column("site", "string"),
+        Column("visits", "number"),
+    ),
+    "downloads": (
+        Column("month", "yearmonth"),
+        Column("app", "string"),
+        Column("downloads", "number"),
+        Column("partial", "boolean"),
+    ),
+    "gpu_prices": (
+        Column("date", "date"),
+        Column("gpu", "string"),
+        Column("condition", "string"),
+        Column("price_usd", "number"),
+    ),
 }
+CSV_COLUMNS = {kind: names(columns) for kind, columns in EXHIBIT_COLUMNS.items() if kind != "stocks"}
 
 
 class SeriesCsv:
@@ -38,9 +70,10 @@ class SeriesCsv:
                 frame = frame.assign(category=frame["category"].map(TRAFFIC_CATEGORY_NAMES))
             elif kind == "gpu_prices":
                 frame = frame.assign(condition=frame["condition"].map(GPU_CONDITION_NAMES))
-            rows = list(frame[list(CSV_COLUMNS[kind])].itertuples(index=False, name=None))
-            lines = [csv_line(row) for row in rows]
-            partial = [csv_line(row[:-1] + (True,)) for row in rows] if kind == "downloads" else lines
+            columns = EXHIBIT_COLUMNS[kind]
+            rows = list(frame[list(names(columns))].itertuples(index=False, name=None))
+            lines = [csv_line(row, columns) for row in rows]
+            partial = [csv_line(row[:-1] + (True,), columns) for row in rows] if kind == "downloads" else lines
             self._lines[kind, key] = (lines, partial)
         return self._lines[kind, key]
 
@@ -48,7 +81,7 @@ class SeriesCsv:
         """The exhibit's chart data as CSV: exactly the rows SeriesTables.as_of gives, one line each."""
         lines, partial = self._prepared(exhibit.kind, derive.series_key(exhibit))
         part = self.tables.window(exhibit, as_of)
-        header = ",".join(CSV_COLUMNS[exhibit.kind]) + "\n"
+        header = header_line(EXHIBIT_COLUMNS[exhibit.kind])
         if exhibit.kind != "downloads":
             return header + "".join(lines[part])
         frame, _ = self.tables.sorted(exhibit.kind, None)

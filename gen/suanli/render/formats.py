@@ -1,12 +1,8 @@
-"""How numbers are written on every kind of page, and the CSV of every chart's data."""
+"""How numbers are written on every kind of page (CSV files: render/csv_table.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import cast
-
-import pandas as pd
 
 
 def fmt_number(value: Decimal) -> str:
@@ -40,34 +36,3 @@ def shade(value: Decimal) -> int:
     """How strongly a coloured table tints a change: 1 under 1%, 2 under 3%, 3 beyond."""
     size = abs(value)
     return 1 if size < 1 else 2 if size < 3 else 3
-
-
-def chart_csv(frame: pd.DataFrame) -> str:
-    """A chart's data as CSV: ISO dates, numbers exactly as entered, LF line ends."""
-    return rows_csv(tuple(frame.columns), frame.itertuples(index=False, name=None))
-
-
-def rows_csv(columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> str:
-    return csv_line(columns) + "".join(csv_line(row) for row in rows)
-
-
-def csv_line(row: tuple[object, ...]) -> str:
-    """One CSV line (quoted only where a cell needs it, as Python's csv module does).
-    Dispatches on exact types: this runs for every row of every chart's data."""
-    cells = []
-    for value in row:
-        kind = type(value)
-        if kind is str:
-            text = cast(str, value)  # mypy does not narrow `value` through `kind`
-        elif kind is Decimal:
-            text = format(value, "f")
-        elif kind is bool:
-            text = "true" if value else "false"
-        elif hasattr(value, "isoformat"):
-            text = value.isoformat()
-        else:
-            text = str(value)
-        if "," in text or '"' in text or "\n" in text or "\r" in text:
-            text = '"' + text.replace('"', '""') + '"'
-        cells.append(text)
-    return ",".join(cells) + "\n"

@@ -23,8 +23,9 @@ from suanli.contract import (
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.render import urls
-from suanli.render.exhibit_csv import SeriesCsv
-from suanli.render.formats import direction, fmt_number, fmt_pct, rows_csv
+from suanli.render.csv_table import rows_csv
+from suanli.render.exhibit_csv import EXHIBIT_COLUMNS, SeriesCsv
+from suanli.render.formats import direction, fmt_number, fmt_pct
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import author_markdown, md_text
 
@@ -255,5 +256,5 @@ def exhibit_csv(issue: Issue, exhibit: Exhibit, registry: Registry, series: Seri
     """A chart's CSV: a stocks exhibit's reads the registry, the others the series (site/assemble.py's
     memo keys each by that)."""
     if exhibit.kind == "stocks":
-        return rows_csv(derive.STOCK_CHART_COLUMNS, derive.stock_chart_rows(derive.stock_records(issue, registry)))
+        return rows_csv(EXHIBIT_COLUMNS["stocks"], derive.stock_chart_rows(derive.stock_records(issue, registry)))
     return series.exhibit_csv(exhibit, issue.date)

@@ -6,9 +6,17 @@ import pandas as pd
 
 from suanli.render import urls
 from suanli.render.company_pages import CompanyRecord
+from suanli.render.csv_table import Column, chart_csv
 from suanli.render.formats import fmt_pct
 from suanli.render.html import Page, PageWriter, fragment
 from suanli.render.markup import md_text
+
+# medians.csv, beside each sector page: derive.sector_medians' frame, typed
+MEDIAN_COLUMNS = (Column("date", "date"), Column("median_week_pct", "number"), Column("companies", "integer"))
+
+
+def medians_csv(frame: pd.DataFrame) -> str:
+    return chart_csv(frame, MEDIAN_COLUMNS)
 
 
 def sector_index_page(sectors: tuple[str, ...], records: list[CompanyRecord], medians: dict[str, pd.DataFrame]) -> Page:

@@ -14,7 +14,8 @@ from typing import NamedTuple
 from suanli.contract import Dataset, Prices
 from suanli.derive.track_record import Growth, Period, Spell, TrackRecord
 from suanli.render import urls
-from suanli.render.formats import direction, fmt_pct, percent, rows_csv
+from suanli.render.csv_table import Column, rows_csv
+from suanli.render.formats import direction, fmt_pct, percent
 from suanli.render.html import Page, PageWriter, fragment
 
 PAGE = urls.TRACK_RECORD
@@ -23,38 +24,53 @@ AUTHORING = "authoring.md"
 PORTFOLIO, BENCHMARK = "建议关注组合", "基准"
 CSV_PLACES = 4
 
-# (column, what it holds), in file order: /downloads/ documents them from these definitions
+# The downloads' columns, in file order: /downloads/ and datapackage.json document them from these definitions
 PERIOD_COLUMNS = (
-    ("issue_date", "期次（发布日期）：该期建议关注组合在当日收盘买入"),
-    ("end_date", "持有至：下一期的发布日期；若晚于 prices.csv 中最新收盘价的日期（及最新一期），则为最新收盘价的日期"),
-    ("open", "true 表示持有至最新收盘价、尚未结束（收益为截至该日）；首次列入晚于最新收盘价的期次收益为空"),
-    ("members", "成分：该期建议关注的不同代码数（同一公司列于两个分组只算一次）"),
-    ("priced", "有收盘价的成分数（两端均有自身及其基准的收盘价）"),
-    ("missing", "缺少价格的成分代码，以空格分隔"),
-    ("return_pct", "组合收益：有价格成分的价格收益的等权平均，百分比（5.17 即 5.17%）"),
-    ("benchmark_pct", "基准收益：同一区间、同一组成分各自所属市场基准收益的平均，百分比"),
-    ("excess_pct", "超额收益：return_pct 减 benchmark_pct，百分比"),
-    ("wins", "跑赢各自基准的成分数"),
-    ("win_rate_pct", "胜率：wins / priced，百分比"),
-    ("cumulative_pct", "截至本期末的组合累计收益：各期 (1 + 收益) 的连乘减 1，百分比"),
-    ("benchmark_cumulative_pct", "截至本期末的基准累计收益，百分比"),
+    Column("issue_date", "date", "期次（发布日期）：该期建议关注组合在当日收盘买入", required=True),
+    Column(
+        "end_date",
+        "date",
+        "持有至：下一期的发布日期；若晚于 prices.csv 中最新收盘价的日期（及最新一期），则为最新收盘价的日期",
+        required=True,
+    ),
+    Column(
+        "open",
+        "boolean",
+        "true 表示持有至最新收盘价、尚未结束（收益为截至该日）；首次列入晚于最新收盘价的期次收益为空",
+        required=True,
+    ),
+    Column("members", "integer", "成分：该期建议关注的不同代码数（同一公司列于两个分组只算一次）", required=True),
+    Column("priced", "integer", "有收盘价的成分数（两端均有自身及其基准的收盘价）", required=True),
+    Column("missing", "string", "缺少价格的成分代码，以空格分隔"),
+    Column("return_pct", "number", "组合收益：有价格成分的价格收益的等权平均，百分比（5.17 即 5.17%）"),
+    Column("benchmark_pct", "number", "基准收益：同一区间、同一组成分各自所属市场基准收益的平均，百分比"),
+    Column("excess_pct", "number", "超额收益：return_pct 减 benchmark_pct，百分比"),
+    Column("wins", "integer", "跑赢各自基准的成分数", required=True),
+    Column("win_rate_pct", "number", "胜率：wins / priced，百分比"),
+    Column("cumulative_pct", "number", "截至本期末的组合累计收益：各期 (1 + 收益) 的连乘减 1，百分比"),
+    Column("benchmark_cumulative_pct", "number", "截至本期末的基准累计收益，百分比"),
 )
 CALL_COLUMNS = (
-    ("ticker", "代码"),
-    ("name", "公司名称（公司登记表中的现名）"),
-    ("segments", "列入时的建议关注分组，以“；”分隔"),
-    ("first_issue", "首次列入的期次：当日收盘买入"),
-    ("last_issue", "最后一次列入的期次"),
-    (
+    Column("ticker", "string", "代码", required=True),
+    Column("name", "string", "公司名称（公司登记表中的现名）", required=True),
+    Column("segments", "string", "列入时的建议关注分组，以“；”分隔", required=True),
+    Column("first_issue", "date", "首次列入的期次：当日收盘买入", required=True),
+    Column("last_issue", "date", "最后一次列入的期次", required=True),
+    Column(
         "end_date",
+        "date",
         "结束：此后第一期不再列入的发布日期；仍在列表中，或该日期晚于最新收盘价，则为最新收盘价的日期（没有行情时为最后一次列入的期次）",
+        required=True,
     ),
-    ("open", "true 表示仍在建议关注中"),
-    ("benchmark", "所属市场的基准代码"),
-    ("return_pct", "区间价格收益（当地货币，不含分红），百分比；空表示缺少价格，或首次列入晚于最新收盘价"),
-    ("benchmark_pct", "同一区间基准的收益，百分比"),
-    ("excess_pct", "超额收益，百分比"),
+    Column("open", "boolean", "true 表示仍在建议关注中", required=True),
+    Column("benchmark", "string", "所属市场的基准代码"),
+    Column(
+        "return_pct", "number", "区间价格收益（当地货币，不含分红），百分比；空表示缺少价格，或首次列入晚于最新收盘价"
+    ),
+    Column("benchmark_pct", "number", "同一区间基准的收益，百分比"),
+    Column("excess_pct", "number", "超额收益，百分比"),
 )
+CUMULATIVE_COLUMNS = (Column("date", "date"), Column("series", "string"), Column("cumulative_pct", "number"))
 
 
 # A table cell of a figure: (its class, its data-value for sorting, its text). Made here rather than by a
@@ -100,7 +116,7 @@ def periods_csv(record: TrackRecord) -> str:
                 _csv_pct(grown.benchmark if grown else None),
             )
         )
-    return rows_csv(tuple(c for c, _ in PERIOD_COLUMNS), rows)
+    return rows_csv(PERIOD_COLUMNS, rows)
 
 
 def calls_csv(record: TrackRecord, dataset: Dataset) -> str:
@@ -121,7 +137,7 @@ def calls_csv(record: TrackRecord, dataset: Dataset) -> str:
         )
         for spell in record.spells
     )
-    return rows_csv(tuple(c for c, _ in CALL_COLUMNS), rows)
+    return rows_csv(CALL_COLUMNS, rows)
 
 
 def cumulative_csv(record: TrackRecord) -> str:
@@ -130,7 +146,7 @@ def cumulative_csv(record: TrackRecord) -> str:
     for g in record.growth:
         rows.append((g.date, PORTFOLIO, _csv_pct(g.portfolio)))
         rows.append((g.date, BENCHMARK, _csv_pct(g.benchmark)))
-    return rows_csv(("date", "series", "cumulative_pct"), rows)
+    return rows_csv(CUMULATIVE_COLUMNS, rows)
 
 
 # --- the page ------------------------------------------------------------------------------------------

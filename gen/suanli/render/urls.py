@@ -33,6 +33,7 @@ DOWNLOADS = "downloads/index.md"  # 数据下载: the archive as data
 DOWNLOAD_STOCKS = "downloads/stocks.csv"
 DOWNLOAD_RECOMMENDATIONS = "downloads/recommendations.csv"
 DOWNLOAD_INDEX = "downloads/index.json"
+DOWNLOAD_PACKAGE = "downloads/datapackage.json"  # the CSV downloads described as a Frictionless Data Package
 HISTORY_CSV = "history.csv"  # beside each company page
 COMPANY_FEED = "feed.xml"  # beside each company page that an issue has touched
 MEDIANS_CSV = "medians.csv"  # beside each sector page

@@ -22,9 +22,8 @@ from suanli.contract import CHART_EXHIBITS, Dataset, Exhibit, Issue
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.derive import track_record as track
-from suanli.render import company_pages, dashboard, downloads, sector_pages, track_record_page, urls
+from suanli.render import company_pages, dashboard, datapackage, downloads, sector_pages, track_record_page, urls
 from suanli.render import exhibit_csv as exhibits
-from suanli.render import formats as tables
 from suanli.render import issue_pages as pages
 from suanli.render.feed import FEED_ITEMS, company_feed_issues, company_feed_xml, feed_xml, last_change
 from suanli.render.html import Page
@@ -129,6 +128,7 @@ class Assembly:
         out.pages[urls.DOWNLOADS] = memoized(
             lambda: ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset)
         )
+        out.files[urls.DOWNLOAD_PACKAGE] = datapackage.datapackage_json(dataset, site_url)  # small: not memoized
         out.files[urls.DOWNLOAD_STOCKS] = memoized(
             lambda: ("stocks.csv", tuple((i.slug, i.stocks) for i in issues), registry_key),
             None,
@@ -273,7 +273,7 @@ class Assembly:
             out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
                 lambda: ("company-csv", *reads()[:2], site_url),
                 None,
-                lambda: tables.rows_csv(derive.COMPANY_CHART_COLUMNS, derive.company_chart_rows(record.history)),
+                partial(company_pages.history_csv, record),
             )
 
     def _sectors(self, records: list[company_pages.CompanyRecord], medians: dict[str, pd.DataFrame]) -> None:
@@ -284,4 +284,4 @@ class Assembly:
             page = urls.sector_page(sector)
             self.out.pages[page] = sector_pages.sector_page(sector, records, medians[sector])
             if not medians[sector].empty:
-                self.out.files[urls.beside(page, urls.MEDIANS_CSV)] = tables.chart_csv(medians[sector])
+                self.out.files[urls.beside(page, urls.MEDIANS_CSV)] = sector_pages.medians_csv(medians[sector])
