@@ -26,7 +26,7 @@ from suanli.render.card_fonts import FONTS, CardFonts
 from suanli.render.share_card_data import IssueCard, Mover, issue_card
 from suanli.settings import Settings
 from suanli.site import cache
-from suanli.site.card_cache import CardCache
+from suanli.site.card_cache import FOLDER, CardCache
 from suanli.site.session import Session
 from suanli.source import source_digest
 
@@ -231,3 +231,20 @@ def test_a_preview_save_redraws_only_the_changed_issues_card(tmp_path, caplog):
     edit(data / "issues/2025-01-08/issue.yaml", "title: 测试周报 2025-01-08", "title: 改过的标题")
     render(data, tmp_path, serving, cache_dir=None)
     assert summary(caplog) == (1, 0)  # the other cards are the memo's: neither drawn nor read
+
+
+def test_deploys_keep_the_cards_between_runs():
+    import yaml
+
+    from helpers import REPO
+
+    deploy = yaml.safe_load((REPO / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    steps = deploy["jobs"]["build"]["steps"]
+    kept = next(n for n, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+    built = next(n for n, s in enumerate(steps) if s.get("name") == "Build")
+    assert kept < built
+    cards, env = steps[kept]["with"], steps[built]["env"]
+    assert cards["path"] == f"{env['SUANLI_CACHE']}/{FOLDER}"
+    for source in ("data/**", "gen/suanli/render/share_card*.py", "gen/suanli/render/fonts/**", "pyproject.toml"):
+        assert f"'{source}'" in cards["key"], source
+    assert cards["key"].startswith(cards["restore-keys"])  # a new key starts from the latest earlier cache
