@@ -41,6 +41,7 @@ CONTEXTS = {
         "caption_lines": [H],
     },
     "series_table.html": {"kind": H, "csv": H},
+    "share_card.html": {"href": H, "download": H},
     "stock_table.html": {
         "groups": [(H, [(H, H, H, ((H, H),) * 3, H, H)] * 2), (H, [(H, H, H, ((H, H),) * 3, H, H)])],
         "table_id": "t",

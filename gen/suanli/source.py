@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent  # gen/suanli
-SOURCE_SUFFIXES = (".py", ".yaml", ".html")  # modules, the authoring scaffold, templates
+SOURCE_SUFFIXES = (".py", ".yaml", ".html", ".otf", ".txt")  # modules, the scaffold, templates, the card font
 # Packages whose version changes what a build writes: the generator's libraries, MkDocs and its plugins.
 LIBRARIES = (
     "pandas",
@@ -29,6 +29,8 @@ LIBRARIES = (
     "mkdocs-material",
     "pymdown-extensions",
     "mkdocs-gen-files",
+    "pillow",  # the share cards (PNG)
+    "segno",  # their QR codes
 )
 
 

@@ -55,6 +55,8 @@ def issue_page(
     out.add(f"# {md_text(issue.title)}", "")
     ratings = urls.href(page, urls.RATINGS)
     out.block(fragment("issue_meta.html", issue=issue, series=urls.SERIES_NAME, ratings_href=ratings), searchable=True)
+    card = urls.href(page, urls.share_card(issue))
+    out.block(fragment("share_card.html", href=card, download=urls.share_card_download(issue)))
     out.add("## 本周变化 {#changes}", "")
     out.block(week_changes(week.week_changes(issue, previous), registry, page))
     _highlights(out, issue)

@@ -42,6 +42,7 @@ CUMULATIVE_CSV = "cumulative.csv"  # beside the track-record page
 DOWNLOAD_TRACK_RECORD = "downloads/track_record.csv"
 DOWNLOAD_CALLS = "downloads/calls.csv"
 PRICES_CSV = "prices.csv"  # beside each company page that has closes
+SITE_CARD = "share.png"  # the site's share card (分享图): the home page's, and any page's without its own
 
 
 # --- pages, by source path --------------------------------------------------------------------
@@ -111,6 +112,16 @@ def company_feed_guid(issue_url: str, company: Company) -> str:
     """A company feed entry's id: its issue's page and the company, so the entries one issue makes in two
     companies' feeds stay distinct."""
     return f"{issue_url}#{company.slug}"
+
+
+def share_card(issue: Issue | str) -> str:
+    """An issue's share card (分享图, 1200×630 PNG), beside its page: the path it is written to."""
+    return beside(issue_page(issue), "share.png")
+
+
+def share_card_download(issue: Issue) -> str:
+    """The name a reader's download of an issue's share card gets."""
+    return f"{SERIES_NAME}-{issue.slug}-分享图.png"
 
 
 def exhibit_csv(number: int) -> str:

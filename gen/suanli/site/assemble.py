@@ -1,6 +1,7 @@
 """The whole generated part of the site: a loaded dataset in; every page and data file out.
 
-It renders every page (Markdown with its HTML blocks) and each chart's data. It knows nothing of
+It renders every page (Markdown with its HTML blocks), each chart's data and each share card (through
+the `cards` function the caller hands it: site/card_cache.py). It knows nothing of
 MkDocs: the gen-files script writes the pages and the plugin adds the data files and splices the
 blocks. The charts' Vega templates do not depend on the data: they are compiled from the Altair
 functions once, when those change, and committed under docs/assets/charts/
@@ -22,7 +23,16 @@ from suanli.contract import CHART_EXHIBITS, Dataset, Exhibit, Issue
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.derive import track_record as track
-from suanli.render import company_pages, dashboard, datapackage, downloads, sector_pages, track_record_page, urls
+from suanli.render import (
+    company_pages,
+    dashboard,
+    datapackage,
+    downloads,
+    sector_pages,
+    share_card_data,
+    track_record_page,
+    urls,
+)
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import issue_pages as pages
 from suanli.render.feed import FEED_ITEMS, company_feed_issues, company_feed_xml, feed_xml, last_change
@@ -31,25 +41,30 @@ from suanli.render.html import Page
 T = TypeVar("T")
 # The session's memo (site/session.py): key -> (what the key names by id(), the value made)
 Memo = dict[tuple[object, ...], tuple[object, object]]
+# A share card's PNG from what it shows (site/card_cache.py's CardCache.png)
+Cards = Callable[[share_card_data.IssueCard | share_card_data.SiteCard], bytes]
 
 
 @dataclass
 class Rendered:
-    """A build's generated output: pages by source path, and other files (chart data, the feed) by path."""
+    """A build's generated output: pages by source path, other files (chart data, the feed) by path, and
+    the binary ones (share cards) by path."""
 
     pages: dict[str, Page] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    binary: dict[str, bytes] = field(default_factory=dict)
 
 
-def render(dataset: Dataset, site_url: str, memo: Memo | None = None) -> Rendered:
+def render(dataset: Dataset, site_url: str, memo: Memo | None = None, cards: Cards | None = None) -> Rendered:
     """Every page and data file. `memo` (a preview session's, site/session.py) keeps issue pages, exhibit
     CSVs, company pages and their CSVs from one build to the next, each keyed by exactly what it reads: an
     issue page its Issue and the previous Issue (its 本周变化; each the same object only while its folder
     and companies.yaml are unchanged: load/dataset.py's memo; kept alive by the entry, so its id is not
     reused), the neighbours' slugs and titles, the registry or the series; a company page its company
     and the slugs, titles and stock rows of the issues it lists; each the site URL. Entries this build did
-    not use are dropped."""
-    return Assembly(dataset, site_url, memo).render()
+    not use are dropped. `cards`: a share card's PNG (site/card_cache.py); None: no share cards (the
+    benchmarks that time the pages alone)."""
+    return Assembly(dataset, site_url, memo, cards).render()
 
 
 def _digest(value: object) -> bytes:
@@ -65,8 +80,8 @@ class Assembly:
     (load/dataset.py's memo), kept alive by the entry so its id is not reused. What is cheap to compare
     and often unchanged when an issue is edited (stock rows, 建议关注) is named by content."""
 
-    def __init__(self, dataset: Dataset, site_url: str, memo: Memo | None) -> None:
-        self.dataset, self.site_url, self.memo = dataset, site_url, memo
+    def __init__(self, dataset: Dataset, site_url: str, memo: Memo | None, cards: Cards | None) -> None:
+        self.dataset, self.site_url, self.memo, self.cards = dataset, site_url, memo, cards
         self.series = exhibits.SeriesCsv(derive.SeriesTables(dataset.series))
         self.used: Memo = {}  # the memo's entries this build used: the next build's memo
         self.out = Rendered()
@@ -125,6 +140,8 @@ class Assembly:
             in_feed,
             partial(feed_xml, dataset, site_url),
         )
+        if self.cards is not None:
+            self._card(urls.SITE_CARD, share_card_data.site_card(dataset.synthetic, site_url))
         out.pages[urls.DOWNLOADS] = memoized(
             lambda: ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset)
         )
@@ -158,6 +175,15 @@ class Assembly:
         for exhibit in issue.exhibits:
             if exhibit.kind in CHART_EXHIBITS:
                 self.out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = self._exhibit_csv(issue, exhibit)
+        if self.cards is not None:
+            card = share_card_data.issue_card(issue, registry, self.dataset.synthetic, site_url)
+            self._card(urls.share_card(issue), card)
+
+    def _card(self, path: str, card: share_card_data.IssueCard | share_card_data.SiteCard) -> None:
+        """A share card: under `serve`, memoized by its content (a save redraws only a card that changed)."""
+        cards = self.cards
+        assert cards is not None
+        self.out.binary[path] = self.memoized(lambda: ("card", card), None, partial(cards, card))
 
     def _exhibit_csv(self, issue: Issue, exhibit: Exhibit) -> str:
         reads = self.registry_key if exhibit.kind == "stocks" else self.series_key

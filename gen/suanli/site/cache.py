@@ -5,6 +5,9 @@ again. The key is the generator's source digest (suanli.source: its code and the
 its output), the site URL, and every data file's path and bytes; only valid data is ever cached, so a
 hit also means the data validated.
 
+Share cards have a cache of their own, by each card's content (site/card_cache.py, in `cards/` of the
+same folder): a new result draws only the cards that changed.
+
 Two levels: the session's last result in memory (an unchanged rebuild under `serve` takes it without
 unpickling) and a folder on disk (the plugin's `cache` option, `$SUANLI_CACHE`; "off" for none), for
 later processes. A result is stored only if the source on disk is still the one the build runs, so a
@@ -15,6 +18,7 @@ memos: only changed issues are parsed and rendered again.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import tempfile
@@ -26,6 +30,8 @@ from suanli.site.session import Session
 from suanli.source import source_digest
 
 KEEP = 8  # cache entries kept on disk, newest first
+
+log = logging.getLogger("mkdocs.plugins.suanli")
 
 
 # A page's HTML blocks, in placeholder order: (UTF-8 HTML, spliced before the search plugin reads the
@@ -84,16 +90,21 @@ def _render(settings: Settings, session: Session) -> SiteResult:
     from suanli.load import dataset as load
     from suanli.render import jieba_words as search
     from suanli.site import assemble as site
+    from suanli.site.card_cache import FOLDER, CardCache
 
     if session.serving:
         dataset = load.load_dataset(settings.data_dir, session.issues, session.series, session.prices)
     else:
         dataset = load.load_dataset(settings.data_dir)
-    rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None)
+    cards = CardCache(settings.cache_dir / FOLDER if settings.cache_dir else None)
+    rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None, cards.png)
+    cards.prune()
+    log.info(cards.summary())
     # Each text is encoded and let go of in turn, so the site is never held twice (as str and as bytes).
     files: dict[str, bytes] = {}
     for path in list(rendered.files):
         files[path] = rendered.files.pop(path).encode("utf-8")
+    files.update(rendered.binary)
     blocks: dict[str, Blocks] = {}
     for path in list(rendered.pages):
         page = rendered.pages.pop(path)

@@ -1,0 +1,250 @@
+"""Share cards (分享图): every issue's card, read back from real builds. Its QR code (decoded by zxing-cpp)
+opens the issue; its title is drawn in the CJK font, not as missing-glyph boxes; its movers are the three
+largest |本周| of the issue's stocks.csv (worked out here from the CSV), in the site's red and green; the
+issue page offers it (a download link, a copy button that copies its address); hostile data draws; the
+cache draws only the cards whose content changed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
+
+from conftest import watched_page
+from helpers import edit, minimal_data, track_data
+from suanli.render import share_card
+from suanli.render.card_fonts import FONTS, CardFonts
+from suanli.render.share_card_data import IssueCard, Mover, issue_card
+from suanli.settings import Settings
+from suanli.site import cache
+from suanli.site.card_cache import FOLDER, CardCache
+from suanli.site.session import Session
+from suanli.source import source_digest
+
+SIZE = (1200, 630)
+# The light palette's rise and fall (docs/assets/stylesheets/suanli.css: --suanli-up, --suanli-down)
+UP, DOWN = (0xC6, 0x28, 0x28), (0x13, 0x7A, 0x3F)
+BOLD = FONTS / "NotoSansCJKsc-Bold.otf"
+TITLE_AT, TITLE_SIZE = (64, 136), 52  # where and how large the card sets a title's first line
+
+
+def issues_of(site) -> list[str]:
+    return sorted(p.parent.name for p in (site.site / "issues").glob("*/share.png"))
+
+
+def card(site, slug: str) -> Image.Image:
+    return Image.open(site.site / "issues" / slug / "share.png")
+
+
+def qr_text(image: Image.Image) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(image.convert("RGB"))]
+
+
+@pytest.mark.parametrize("name", ["real", "demo", "hostile", "minimal"])
+def test_every_issue_has_a_1200x630_card_whose_qr_opens_it(built_site, name):
+    site = built_site(name)
+    slugs = sorted(p.name for p in (site.data / "issues").iterdir() if p.is_dir())
+    assert issues_of(site) == slugs
+    for slug in slugs:
+        image = card(site, slug)
+        assert image.format == "PNG" and image.size == SIZE
+        assert not {"tIME", "tEXt", "iTXt", "zTXt"} & set(image.info), image.info  # no time, no software name
+        assert qr_text(image) == [f"{site.origin}issues/{slug}/"]
+    home = Image.open(site.site / "share.png")  # the site's card: the home page's address
+    assert home.size == SIZE and qr_text(home) == [site.origin]
+
+
+def ink(image: Image.Image, box: tuple[int, int, int, int]) -> set[tuple[int, int]]:
+    """The dark pixels of `box` (anything darker than a light grey), as coordinates in the box."""
+    grey = image.convert("L").crop(box)
+    width = grey.width
+    return {(i % width, i // width) for i, v in enumerate(grey.tobytes()) if v < 128}
+
+
+def drawn_alone(text: str, box: tuple[int, int, int, int]) -> set[tuple[int, int]]:
+    """`text` set as the card sets a title's first line, in the committed bold face, on white."""
+    face = ImageFont.truetype(str(BOLD), TITLE_SIZE, layout_engine=ImageFont.Layout.BASIC)
+    image = Image.new("L", SIZE, 255)
+    ImageDraw.Draw(image).text(TITLE_AT, text, font=face, fill=0, anchor="la")
+    return ink(image, box)
+
+
+def overlap(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+@pytest.mark.parametrize("name", ["real", "demo"])
+def test_the_title_is_drawn_in_the_cjk_font_not_as_missing_glyph_boxes(built_site, name):
+    from suanli.load.dataset import load_dataset
+
+    site = built_site(name)
+    covered = set(TTFont(str(BOLD)).getBestCmap())
+    face = ImageFont.truetype(str(BOLD), TITLE_SIZE, layout_engine=ImageFont.Layout.BASIC)
+    for issue in load_dataset(site.data).issues:
+        slug, title = issue.slug, issue.title
+        assert {ord(c) for c in title} <= covered, f"{slug}: the font lacks {set(title) - set(map(chr, covered))}"
+        # the start of the title that surely stands on the first line, and the part of the line it takes
+        text = next(title[:n] for n in range(len(title), 0, -1) if face.getlength(title[:n]) <= 900)
+        assert len(text) >= 10
+        box = (0, 120, TITLE_AT[0] + int(face.getlength(text)) - 4, 220)
+        on_card = ink(card(site, slug), box)
+        in_font = drawn_alone(text, box)
+        boxes = drawn_alone("\ue000" * len(text), box)  # a private-use character: the font's .notdef box
+        assert overlap(on_card, in_font) > 0.9, slug
+        assert overlap(on_card, boxes) < 0.5 and overlap(in_font, boxes) < 0.5, slug
+
+
+def oracle_movers(stocks: Path) -> list[tuple[str, Decimal]]:
+    """The three largest |本周| of a stocks.csv, ties in the file's order: read here, not by the generator."""
+    with stocks.open(encoding="utf-8") as handle:
+        rows = [(row["ticker"], Decimal(row["week_pct"].strip().rstrip("%"))) for row in csv.DictReader(handle)]
+    return sorted(rows, key=lambda row: -abs(row[1]))[:3]
+
+
+def test_the_movers_are_the_three_largest_weekly_moves_in_red_and_green(built_site):
+    from suanli.load.dataset import load_dataset
+
+    site = built_site("demo")
+    dataset = load_dataset(site.data)
+    column = (1200 - 128 - 196 - 40) // 3  # the card's body beside the QR code, in three columns
+    for issue in dataset.issues:
+        expected = oracle_movers(site.data / "issues" / issue.slug / "stocks.csv")
+        shown = issue_card(issue, dataset.registry, dataset.synthetic, site.origin).movers
+        assert [(m.ticker, m.week) for m in shown] == [(t, f"{'+' if v > 0 else ''}{v:f}%") for t, v in expected]
+        rgb = card(site, issue.slug).convert("RGB")
+        for n, (_, week) in enumerate(expected):
+            figure = rgb.crop((64 + n * column, 388, 64 + (n + 1) * column - 24, 444))
+            colours = {colour for _, colour in figure.getcolors(1 << 16)}
+            assert (UP in colours) == (week > 0) and (DOWN in colours) == (week < 0), (issue.slug, n)
+
+
+def test_synthetic_data_says_so_on_the_card(built_site):
+    demo, real = card(built_site("demo"), "2024-12-11").convert("RGB"), card(built_site("real"), "2024-12-11")
+    badge = (0xFF, 0xD5, 0x4F)  # the 示例数据 badge in the header
+    assert badge in {c for _, c in demo.crop((0, 0, 1200, 104)).getcolors(1 << 16)}
+    assert badge not in {c for _, c in real.convert("RGB").crop((0, 0, 1200, 104)).getcolors(1 << 16)}
+
+
+def test_the_issue_page_offers_the_card(built_site):
+    site = built_site("real")
+    page = BeautifulSoup((site.site / "issues/2024-12-11/index.html").read_text("utf-8"), "lxml")
+    share = page.select_one("p.suanli-share")
+    assert "分享图" in share.get_text()
+    link = share.select_one("a[download]")
+    assert link["href"] == "share.png" and link["download"] == "算力周跟踪-2024-12-11-分享图.png"
+    button = share.select_one("button.suanli-share-copy")
+    assert button.has_attr("hidden") and button["data-href"] == "share.png"  # shown by share.js
+
+
+def test_the_copy_button_copies_the_cards_address(browser, built_site):
+    site = built_site("real")
+    with watched_page(browser, site.origin) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.origin.rstrip("/"))
+        page.goto(site.origin + "issues/2024-12-11/")
+        button = page.locator("button.suanli-share-copy")
+        button.click()
+        expected = site.origin + "issues/2024-12-11/share.png"
+        page.wait_for_function(
+            "text => document.querySelector('.suanli-share-status').textContent.includes(text)", arg=expected
+        )
+        assert page.evaluate("() => navigator.clipboard.readText()") == expected
+        assert page.problems == []
+
+
+# --- drawing: what the card does with text the font lacks, and without a site address ---------------
+
+
+def test_text_outside_the_font_is_drawn_as_the_missing_mark_and_logged(tmp_path, caplog):
+    fonts = CardFonts()
+    cleaned = share_card.clean("算力\u200b\u202e周报\x07 🚀\n\n第𠀀期", fonts.covered)
+    assert cleaned == "算力周报 〓 第〓期"  # invisible characters gone, the missing ones marked
+    missing = IssueCard("算力周跟踪", "2024-12-11", "算力🚀𠀀", (), (), None, False)
+    cards = CardCache(tmp_path / "cards", fonts)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.suanli"):
+        png = cards.png(missing)
+    assert "U+1F680" in caplog.text and "U+20000" in caplog.text
+    assert Image.open(io.BytesIO(png)).size == SIZE
+
+
+def test_without_an_absolute_site_url_the_card_has_no_qr_code(tmp_path):
+    from suanli.load.dataset import load_dataset
+
+    dataset = load_dataset(minimal_data(tmp_path / "data"))
+    for site_url in ("", "/suanli/"):
+        data = issue_card(dataset.latest, dataset.registry, False, site_url)
+        assert data.url is None
+        image = Image.open(io.BytesIO(share_card.draw_issue_card(data, CardFonts())))
+        assert qr_text(image) == []
+    movers = (Mover("英伟达", "NVDA.O", "-5.17%", "down"),)
+    with_url = IssueCard("算力周跟踪", "2024-12-11", "标题", movers, ("国产算力链",), "https://example.com/x/", False)
+    assert share_card.draw_issue_card(with_url, CardFonts()) == share_card.draw_issue_card(with_url, CardFonts())
+
+
+# --- the cache -------------------------------------------------------------------------------------
+
+
+def summary(caplog) -> tuple[int, int]:
+    """(drawn, from the cache) of the last render, from its log line."""
+    found = re.findall(r"Share cards: (\d+) drawn, (\d+) from the cache", caplog.text)
+    assert found, caplog.text
+    caplog.clear()
+    return int(found[-1][0]), int(found[-1][1])
+
+
+def render(data: Path, tmp_path: Path, session: Session, cache_dir: str | None = "cache") -> cache.SiteResult:
+    settings = Settings(data_dir=data, cache_dir=tmp_path / cache_dir if cache_dir else None, site_url="http://x/")
+    return cache.site_result(settings, session, source_digest())
+
+
+def test_a_new_build_draws_only_the_cards_whose_content_changed(tmp_path, caplog):
+    data = track_data(tmp_path / "data")  # six issues, and the site's card
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.suanli")
+    first = render(data, tmp_path, Session())
+    assert summary(caplog) == (7, 0)
+    edit(data / "issues/2024-12-11/issue.yaml", "body: 正文", "body: 改过的正文")  # not on the card
+    second = render(data, tmp_path, Session())  # a later process: a new result, every card from the cache
+    assert summary(caplog) == (0, 7)
+    edit(data / "issues/2024-12-11/issue.yaml", "title: 测试周报 2024-12-11", "title: 改过的标题")
+    third = render(data, tmp_path, Session())
+    assert summary(caplog) == (1, 6)
+    card_path = "issues/2024-12-11/share.png"
+    assert first.files[card_path] == second.files[card_path] != third.files[card_path]
+    others = [p for p in first.files if p.endswith("share.png") and p != card_path]
+    assert len(others) == 6 and all(first.files[p] == third.files[p] for p in others)
+
+
+def test_a_preview_save_redraws_only_the_changed_issues_card(tmp_path, caplog):
+    data = track_data(tmp_path / "data")
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.suanli")
+    serving = Session(serving=True)
+    render(data, tmp_path, serving, cache_dir=None)  # no cache folder: the session's memo alone
+    assert summary(caplog) == (7, 0)
+    edit(data / "issues/2025-01-08/issue.yaml", "title: 测试周报 2025-01-08", "title: 改过的标题")
+    render(data, tmp_path, serving, cache_dir=None)
+    assert summary(caplog) == (1, 0)  # the other cards are the memo's: neither drawn nor read
+
+
+def test_deploys_keep_the_cards_between_runs():
+    import yaml
+
+    from helpers import REPO
+
+    deploy = yaml.safe_load((REPO / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    steps = deploy["jobs"]["build"]["steps"]
+    kept = next(n for n, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+    built = next(n for n, s in enumerate(steps) if s.get("name") == "Build")
+    assert kept < built
+    cards, env = steps[kept]["with"], steps[built]["env"]
+    assert cards["path"] == f"{env['SUANLI_CACHE']}/{FOLDER}"
+    for source in ("data/**", "gen/suanli/render/share_card*.py", "gen/suanli/render/fonts/**", "pyproject.toml"):
+        assert f"'{source}'" in cards["key"], source
+    assert cards["key"].startswith(cards["restore-keys"])  # a new key starts from the latest earlier cache
