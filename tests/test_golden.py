@@ -24,7 +24,7 @@ from suanli.render.html import Page
 
 def page_text(page: Page) -> str:
     """A page as its golden file holds it: its Markdown, then each HTML block the plugin splices in."""
-    out = page.markdown
+    out = page.source
     for index, block in enumerate(page.blocks):
         when = "before the search plugin reads the page" if block.searchable else "after the search plugin"
         out += f"\n<!-- ===== block {index}, spliced {when} ===== -->\n{block.html}\n"

@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+from urllib.parse import unquote
 
 import pytest
 
@@ -87,3 +88,23 @@ def test_materials_errors_are_the_ones_a_plain_material_page_has(checked):
     every_page = [p for name in SITES for p in pages[name]]
     assert set(per_page.values()) == {2}
     assert len(per_page) == len(every_page)
+
+
+def test_every_feed_parses_cleanly_in_a_feed_reader(built_site):
+    """feedparser, what many feed readers are built on, reads every feed of the three sites without a
+    complaint (bozo), and each entry links to a page the site has."""
+    import feedparser
+
+    for name in SITES:
+        built = built_site(name)
+        feeds = sorted(built.site.rglob("feed.xml"))
+        assert len(feeds) > 1, name  # the site's and the companies'
+        for path in feeds:
+            feed = feedparser.parse(path.read_bytes())
+            assert not feed.bozo, (path, feed.get("bozo_exception"))
+            assert feed.feed.title and feed.feed.link.startswith(built.origin)
+            for entry in feed.entries:
+                assert entry.title and entry.published_parsed, (path, entry.get("id"))
+                assert entry.link.startswith(built.origin), entry.link
+                page = built.site / unquote(entry.link.removeprefix(built.origin).split("#")[0]) / "index.html"
+                assert page.is_file(), (path, entry.link)

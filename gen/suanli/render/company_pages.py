@@ -15,10 +15,11 @@ from suanli.derive import tables as derive
 from suanli.derive.pinyin import company_forms
 from suanli.derive.tables import Appearance
 from suanli.derive.track_record import Spell
+from suanli.render import descriptions as describe
 from suanli.render import urls
 from suanli.render.csv_table import Column, header_line, rows_csv, typed
 from suanli.render.formats import fmt_number, fmt_pct, percent
-from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.html import Page, PageWriter, fragment, page_meta
 from suanli.render.markup import md_text
 from suanli.render.track_record_page import spell_end
 
@@ -128,11 +129,9 @@ def company_page(record: CompanyRecord, benchmarks: dict[str, str] | None = None
     company = record.company
     page = urls.company_page(company)
     out = PageWriter()
-    # Company pages are what a search for a name or ticker should find first.
     # Its feed (feed.py) exists once an issue has touched it. Linked in the page only: Material reads
     # every <link rel="alternate"> in <head> as a language version and fetches a sitemap.xml beside it.
     feed = urls.href(page, urls.beside(page, urls.COMPANY_FEED)) if has_feed(record) else None
-    out.add("---", "search:", "  boost: 10", "---", "")
     out.add(f"# {md_text(company.name)}（{md_text(company.ticker)}）", "")
     sector = urls.href(page, urls.sector_page(company.sector))
     out.block(fragment("company_meta.html", company=company, sector_href=sector, feed_href=feed), searchable=True)
@@ -191,7 +190,8 @@ def company_page(record: CompanyRecord, benchmarks: dict[str, str] | None = None
         out.block(fragment("link_list.html", items=items), searchable=True)
     else:
         out.add("尚无周报正文提及。")
-    return out.page()
+    # Company pages are what a search for a name or ticker should find first (Material's search boost).
+    return out.page(page_meta(describe.company(record), search={"boost": 10}))
 
 
 def _prices_section(out: PageWriter, record: CompanyRecord, page: str, benchmarks: dict[str, str]) -> None:
@@ -260,4 +260,4 @@ def company_index_page(records: list[CompanyRecord], sectors: tuple[str, ...]) -
     )
     out.block(fragment("company_filter.html", sectors=sectors), searchable=True)
     out.block(fragment("company_index.html", rows=rows))
-    return out.page()
+    return out.page(page_meta(describe.companies(records)))

@@ -13,8 +13,9 @@ from markupsafe import Markup
 from suanli.contract import Dataset, Issue
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
+from suanli.render import descriptions as describe
 from suanli.render import urls
-from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.html import Page, PageWriter, fragment, page_meta
 from suanli.render.issue_pages import recommendations, stock_table, week_changes
 from suanli.render.markup import md_text
 
@@ -67,7 +68,7 @@ def home_page(dataset: Dataset, medians: dict[str, pd.DataFrame]) -> Page:
     items = [(issue.slug, issue.title, urls.href(PAGE, urls.issue_page(issue)), "") for issue in reversed(recent)]
     out.block(fragment("link_list.html", items=items), searchable=True)
     out.add(f"[全部 {len(dataset.issues)} 期 →]({urls.md_link(PAGE, urls.ARCHIVE)})", "")
-    return out.page()
+    return out.page(page_meta(describe.home(dataset)))
 
 
 def sector_grid(dataset: Dataset, medians: dict[str, pd.DataFrame], recent: tuple[Issue, ...]) -> Markup:

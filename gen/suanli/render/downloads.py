@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from suanli.contract import CHART_EXHIBITS, CURRENCY_UNITS, Dataset
+from suanli.render import descriptions as describe
 from suanli.render import urls
 from suanli.render.company_pages import CompanyRecord
 from suanli.render.csv_table import Column, rows_csv
-from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.html import Page, PageWriter, fragment, page_meta
 from suanli.render.markup import md_text
 from suanli.render.track_record_page import CALL_COLUMNS, PERIOD_COLUMNS
 
@@ -296,4 +297,4 @@ def downloads_page(dataset: Dataset) -> Page:
         "每期页面的每个图表下方可下载该图表的数据（CSV）；每个公司页可下载该公司历次股价复盘的数据与收盘价，每个板块页可下载其本周涨跌幅中位数，业绩回顾页可下载累计收益。",
         "",
     )
-    return out.page()
+    return out.page(page_meta(describe.downloads(dataset)))

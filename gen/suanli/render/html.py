@@ -9,12 +9,16 @@ in after Markdown has run (site/splice.py). Headings, prose lists and links MkDo
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
 from suanli.render.formats import direction, fmt_number, fmt_pct, shade
+from suanli.render.urls import SITE_CARD
 
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("suanli.render", "templates"),
@@ -47,10 +51,33 @@ class Block:
 
 @dataclass(frozen=True)
 class Page:
-    """A generated page: its Markdown, with a placeholder for each of its blocks."""
+    """A generated page: its Markdown, with a placeholder for each of its blocks, and its front matter
+    (`meta`: what MkDocs reads into page.meta, such as the description overrides/main.html puts in <head>)."""
 
     markdown: str
     blocks: tuple[Block, ...] = ()
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The Markdown file MkDocs reads: the front matter (YAML, every value quoted as YAML needs), then
+        the Markdown."""
+        if not self.meta:
+            return self.markdown
+        assert not self.markdown.startswith("---"), "a page's front matter belongs in its meta"
+        front = yaml.safe_dump(dict(self.meta), allow_unicode=True, sort_keys=False, width=1_000_000)
+        return f"---\n{front}---\n\n{self.markdown}"
+
+
+def page_meta(
+    description: str, *, published: dt.date | None = None, image: str = SITE_CARD, **more: object
+) -> dict[str, object]:
+    """A generated page's front matter: its description; an issue's publication date (an article, for link
+    previews) and its share card (else the site's); `more`: other MkDocs or Material keys (search, template)."""
+    meta: dict[str, object] = {"description": description, "image": image}
+    if published is not None:
+        meta["published"] = published.isoformat()
+    return meta | more
 
 
 @dataclass
@@ -67,5 +94,5 @@ class PageWriter:
         self.lines += [PLACEHOLDER.format(len(self.blocks)), ""]
         self.blocks.append(Block(str(html), searchable, check_links))
 
-    def page(self) -> Page:
-        return Page("\n".join(self.lines).rstrip("\n") + "\n", tuple(self.blocks))
+    def page(self, meta: Mapping[str, object] | None = None) -> Page:
+        return Page("\n".join(self.lines).rstrip("\n") + "\n", tuple(self.blocks), meta or {})

@@ -22,11 +22,12 @@ from suanli.contract import (
 )
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
+from suanli.render import descriptions as describe
 from suanli.render import urls
 from suanli.render.csv_table import rows_csv
 from suanli.render.exhibit_csv import EXHIBIT_COLUMNS, SeriesCsv
 from suanli.render.formats import direction, fmt_number, fmt_pct
-from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.html import Page, PageWriter, fragment, page_meta
 from suanli.render.markup import author_markdown, md_text
 
 # --- the issue page --------------------------------------------------------------
@@ -75,7 +76,7 @@ def issue_page(
         out.add("## 更正记录 {#revisions}", "")
         out.block(fragment("revisions.html", revisions=issue.revisions), searchable=True)
     out.block(_footer(issue, older, newer), searchable=True)
-    return out.page()
+    return out.page(page_meta(describe.issue(issue), published=issue.date, image=urls.share_card(issue)))
 
 
 def recommendations(issue: Issue, registry: Registry, page: str) -> Markup:
@@ -166,30 +167,21 @@ def archive_page(dataset: Dataset) -> Page:
                 for issue in in_month
             ]
             out.block(fragment("link_list.html", items=items), searchable=True)
-    return out.page()
+    return out.page(page_meta(describe.archive(dataset)))
 
 
 def latest_page(dataset: Dataset) -> Page:
     """/latest/: sends the browser on to the newest issue, and says where for anything that does not follow."""
     latest = dataset.latest
     target = urls.issue_page(latest)
-    return Page(
-        "\n".join(
-            [
-                "---",
-                "template: redirect.html",
-                f"redirect: {urls.href(urls.LATEST, target)}",
-                "search:",
-                "  exclude: true",
-                "---",
-                "",
-                "# 最新一期",
-                "",
-                f"[{latest.slug} {md_text(latest.title)}]({urls.md_link(urls.LATEST, target)})",
-                "",
-            ]
-        )
+    meta = page_meta(
+        describe.latest(dataset),
+        template="redirect.html",
+        redirect=urls.href(urls.LATEST, target),
+        search={"exclude": True},
     )
+    link = f"[{latest.slug} {md_text(latest.title)}]({urls.md_link(urls.LATEST, target)})"
+    return Page(f"# 最新一期\n\n{link}\n", meta=meta)
 
 
 def _highlights(out: PageWriter, issue: Issue) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from suanli.render import descriptions as describe
 from suanli.render import urls
 from suanli.render.company_pages import CompanyRecord
 from suanli.render.csv_table import Column, chart_csv
 from suanli.render.formats import fmt_pct
-from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.html import Page, PageWriter, fragment, page_meta
 from suanli.render.markup import md_text
 
 # medians.csv, beside each sector page: derive.sector_medians' frame, typed
@@ -34,12 +35,13 @@ def sector_index_page(sectors: tuple[str, ...], records: list[CompanyRecord], me
         last = (frame.iloc[-1]["date"], fmt_pct(frame.iloc[-1]["median_week_pct"])) if len(frame) else ("—", "—")
         link = urls.md_link(urls.SECTOR_INDEX, urls.sector_page(sector))
         out.append(f"| [{md_text(sector)}]({link}) | {members} | {last[0]} | {md_text(last[1])} |")
-    return Page("\n".join(out) + "\n")
+    return Page("\n".join(out) + "\n", meta=page_meta(describe.sectors(sectors)))
 
 
 def sector_page(sector: str, records: list[CompanyRecord], medians: pd.DataFrame) -> Page:
     page = urls.sector_page(sector)
     members = [r for r in records if r.company.sector == sector]
+    meta = page_meta(describe.sector(sector, len(members), medians))
     out = PageWriter()
     out.add(f"# {md_text(sector)}", "", f"板块成分公司 {len(members)} 家。", "", "## 成分公司 {#members}", "")
     items = [
@@ -56,7 +58,7 @@ def sector_page(sector: str, records: list[CompanyRecord], medians: pd.DataFrame
     out.add("## 本周涨跌幅中位数 {#medians}", "")
     if medians.empty:
         out.add("该板块的公司尚未出现在任何一期的股价复盘表中。", "")
-        return out.page()
+        return out.page(meta)
     out.add("每期股价复盘表中，该板块公司本周涨跌幅的中位数。", "")
     rows = [
         {
@@ -79,4 +81,4 @@ def sector_page(sector: str, records: list[CompanyRecord], medians: pd.DataFrame
             caption_lines=[],
         )
     )
-    return out.page()
+    return out.page(meta)

@@ -13,10 +13,11 @@ from typing import NamedTuple
 
 from suanli.contract import Dataset, Prices
 from suanli.derive.track_record import Growth, Period, Spell, TrackRecord
+from suanli.render import descriptions as describe
 from suanli.render import urls
 from suanli.render.csv_table import Column, rows_csv
 from suanli.render.formats import direction, fmt_pct, percent
-from suanli.render.html import Page, PageWriter, fragment
+from suanli.render.html import Page, PageWriter, fragment, page_meta
 
 PAGE = urls.TRACK_RECORD
 TITLE = "业绩回顾"
@@ -153,8 +154,9 @@ def cumulative_csv(record: TrackRecord) -> str:
 
 
 def track_record_page(dataset: Dataset, record: TrackRecord) -> Page:
+    # boosted: a search for 业绩, 胜率 or 建议关注 回顾 finds this page first
+    meta = page_meta(describe.track_record(dataset, record), search={"boost": 5})
     out = PageWriter()
-    out.add("---", "search:", "  boost: 5", "---", "")
     out.add(f"# {TITLE}", "")
     out.block(fragment("track_intro.html"), searchable=True)
     prices = dataset.prices
@@ -162,7 +164,7 @@ def track_record_page(dataset: Dataset, record: TrackRecord) -> Page:
         out.add("## 尚无行情数据 {#no-prices}", "")
         out.block(fragment("track_no_prices.html", guide=urls.href(PAGE, AUTHORING) + "#prices"), searchable=True)
         _method(out, prices)
-        return out.page()
+        return out.page(meta)
     assert record.latest is not None  # there are prices
     out.block(fragment("track_summary.html", **_summary(record)), searchable=True)
     out.add("## 累计收益 {#cumulative}", "")
@@ -202,7 +204,7 @@ def track_record_page(dataset: Dataset, record: TrackRecord) -> Page:
     )
     out.block(fragment("track_calls.html", rows=call_rows(record.spells, dataset)))
     _method(out, prices)
-    return out.page()
+    return out.page(meta)
 
 
 def _summary(record: TrackRecord) -> dict[str, object]:

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from suanli.render import csp
+from suanli.render import csp, urls
 from suanli.settings import Settings
 from suanli.site import cache, incremental, preview_qa, splice
 from suanli.site import mkdocs_internals as mi
@@ -77,6 +77,7 @@ class Build:
         if self.session.serving:
             self._preview_qa(config)
         config.extra["synthetic"] = self.result.synthetic
+        config.extra["site_card"] = urls.SITE_CARD  # the share card of a page without one (overrides/main.html)
         config.extra.setdefault("scope", csp.theme_scope(config.site_url or ""))  # one policy on every page
         path = str(jieba_dictionary(self.result.jieba_words))
         # Once per process: Material would otherwise load the words into jieba's one tokenizer again on every

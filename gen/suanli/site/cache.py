@@ -108,7 +108,7 @@ def _render(settings: Settings, session: Session) -> SiteResult:
     blocks: dict[str, Blocks] = {}
     for path in list(rendered.pages):
         page = rendered.pages.pop(path)
-        files[path] = page.markdown.encode("utf-8")
+        files[path] = page.source.encode("utf-8")
         if page.blocks:
             blocks[path] = tuple(
                 (block.html.encode("utf-8"), block.searchable, block.check_links) for block in page.blocks
