@@ -91,14 +91,7 @@ def read_csv(
     rows = []
     for line, cells in records[1:]:
         if len(cells) != len(columns):
-            errors.add(
-                "ragged-row",
-                path,
-                line,
-                "",
-                f"{len(cells)} cells",
-                f"{len(columns)} cells, one per column of the header",
-            )
+            _ragged(path, line, len(cells), len(columns), errors)
             continue
         rows.append(CsvRow(line, {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}))
     return CsvFile(path, columns, header_line, tuple(rows))
@@ -191,19 +184,16 @@ def _rows(
                 if not any(stripped):
                     pass  # a blank line, or a row of empty cells as Excel writes them: no data
                 elif len(cells) != width:
-                    errors.add(
-                        "ragged-row",
-                        path,
-                        line,
-                        "",
-                        f"{len(cells)} cells",
-                        f"{width} cells, one per column of the header",
-                    )
+                    _ragged(path, line, len(cells), width, errors)
                 else:
                     yield line, stripped if in_order else [stripped[i] for i in order]
                 line = reader.line_num + 1
         except csv.Error as exc:
             errors.add("csv-syntax", path, line, "", f"malformed CSV ({exc})", "comma-separated cells, quotes closed")
+
+
+def _ragged(path: Path, line: int, cells: int, width: int, errors: Collector) -> None:
+    errors.add("ragged-row", path, line, "", f"{cells} cells", f"{width} cells, one per column of the header")
 
 
 class Cells:
