@@ -207,6 +207,9 @@ def test_the_forms_are_a_search_field_of_the_company_page_never_its_title_or_tex
     assert with_field == [entries[0]["location"] for entries in pages.values() if "pinyin" in entries[0]]
     assert len(with_field) >= len(set(EXAMPLES.values()))
     separator = index["config"]["separator"]
+    for entries in pages.values():  # not segmented by jieba, and the separator cuts only between forms
+        if "pinyin" in entries[0]:
+            assert re.split(separator, entries[0]["pinyin"]) == entries[0]["pinyin"].split(" ")
     for location, entries in pages.items():
         # what readers type (the examples) and the name's own two forms (full, initials): never shown
         never_shown = set(EXAMPLES) | set(entries[0].get("pinyin", "").split()[:2])
