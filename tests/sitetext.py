@@ -38,9 +38,16 @@ def site_text(site: Path) -> dict[str, str]:
 
 
 def search_entries(site: Path) -> list[dict[str, str]]:
-    """The search index's entries (location, title, text), text with white space folded."""
+    """The search index's entries (location, title, text, and the extra fields search finds a page by
+    without showing them: a company page's pinyin), text with white space folded."""
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    extra = [name for name in index["config"]["fields"] if name not in ("title", "text", "tags")]
     return [
-        {"location": doc["location"], "title": _words(doc["title"]), "text": _words(doc["text"])}
+        {
+            "location": doc["location"],
+            "title": _words(doc["title"]),
+            "text": _words(doc["text"]),
+            **{name: doc[name] for name in extra if name in doc},
+        }
         for doc in index["docs"]
     ]

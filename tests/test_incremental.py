@@ -127,6 +127,11 @@ def alias(data):
     sub(data / "companies.yaml", r"^  - 辉达$", "  - 辉达\n  - 老黄家")
 
 
+def pinyin(data):
+    # a reading by hand: only the company's search field and the index's filter terms change, not its page
+    sub(data / "companies.yaml", r"^  name: 长电科技$", "  name: 长电科技\n  pinyin: chang dian ke ji")
+
+
 def broken_yaml(data):
     sub(issues(data)[5] / "issue.yaml", r"^title: (.*)$", r"title: [\1")
 
@@ -145,6 +150,7 @@ STEPS = [
     "remove-issue",
     "new-issue",
     "alias",
+    "pinyin",
     "broken-yaml",
     "fixed-yaml",
 ]
@@ -239,6 +245,8 @@ def test_a_save_renders_only_the_pages_it_changed(preview_run):
     assert by_step["remove-issue"]["mode"] == "full"  # a file went away
     assert by_step["new-issue"]["mode"] == "incremental"
     assert by_step["alias"]["mode"] == "full"  # the search words changed
+    # a company's pinyin by hand: its page's search field (its Markdown is the same) and the index's filter
+    assert by_step["pinyin"] == {"step": "pinyin", "ok": True, "mode": "incremental", "pages": 2}
     assert "A 'dirty' build is being performed" not in log
 
 

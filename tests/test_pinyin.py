@@ -5,10 +5,10 @@ counts, up to a cap; companies.yaml's `pinyin` adds a reading, validated like ev
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from conftest import watched_page
 from helpers import REAL_DATA, edit, first_search_result_is, minimal_data
@@ -181,16 +181,42 @@ def slug(ticker: str) -> str:
     return ticker.lower().replace(".", "-")
 
 
-def test_the_forms_are_in_the_company_page_s_first_search_section_and_hidden(served_real):
+def company_entries(index: dict) -> dict[str, list[dict]]:
+    """The search entries of each company page (by its location), its first section's first."""
+    pages: dict[str, list[dict]] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#", 1)[0]
+        if re.fullmatch(r"companies/[^/]+/", page):
+            pages.setdefault(page, []).append(doc)
+    return pages
+
+
+def tokens(html: str, separator: str) -> set[str]:
+    return {t.lower() for t in re.split(separator, re.sub(r"<[^>]+>", " ", html)) if t}
+
+
+def test_the_forms_are_a_search_field_of_the_company_page_never_its_title_or_text(served_real):
     _, site = served_real
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    docs = {d["location"]: d for d in index["docs"]}
+    assert "pinyin" in index["config"]["fields"]  # what Material's worker indexes besides title and text
+    pages = company_entries(index)
     for query, ticker in EXAMPLES.items():
-        assert query in docs[f"companies/{slug(ticker)}/"]["text"].split("<p>")[-1], query
-    page = BeautifulSoup((site / "companies/600584-sh/index.html").read_text(encoding="utf-8"), "lxml")
-    block = page.select_one("article .suanli-pinyin")
-    assert block.has_attr("hidden") and "cdkj" in block.get_text().split()
-    assert block.find_previous("h2") is None  # before 历次周报中的表现: the page's first section
+        first = pages[f"companies/{slug(ticker)}/"][0]
+        assert first["location"] == f"companies/{slug(ticker)}/" and query in first["pinyin"].split(), query
+    with_field = [doc["location"] for doc in index["docs"] if "pinyin" in doc]
+    assert with_field == [entries[0]["location"] for entries in pages.values() if "pinyin" in entries[0]]
+    assert len(with_field) >= len(set(EXAMPLES.values()))
+    separator = index["config"]["separator"]
+    for entries in pages.values():  # not segmented by jieba, and the separator cuts only between forms
+        if "pinyin" in entries[0]:
+            assert re.split(separator, entries[0]["pinyin"]) == entries[0]["pinyin"].split(" ")
+    for location, entries in pages.items():
+        # what readers type (the examples) and the name's own two forms (full, initials): never shown
+        never_shown = set(EXAMPLES) | set(entries[0].get("pinyin", "").split()[:2])
+        for doc in entries:
+            assert not never_shown & (tokens(doc["title"], separator) | tokens(doc["text"], separator)), location
+    page = (site / "companies/nvda-o/index.html").read_text(encoding="utf-8")
+    assert "yingweida" not in page and "ywd" not in page  # nor anywhere in the page
 
 
 SEARCHES = {
@@ -206,9 +232,6 @@ def test_site_search_finds_the_company_page_first_by_pinyin(browser, served_real
     origin, _ = served_real
     with watched_page(browser, origin) as page:
         page.goto(f"{origin}companies/600584-sh/")
-        pinyin = page.locator(".suanli-pinyin")
-        assert pinyin.count() == 1 and pinyin.is_hidden()  # not seen
-        assert "cdkj" not in page.locator("article").aria_snapshot()  # not read
         for query, target in SEARCHES.items():
             first_search_result_is(page, origin, query, target)
         page.goto(f"{origin}companies/")
@@ -220,4 +243,20 @@ def test_site_search_finds_the_company_page_first_by_pinyin(browser, served_real
                 "#company-index tbody tr:not([hidden]) td.ticker", "tds => tds.map(t => t.textContent)"
             )
             assert shown == tickers, query
+        assert page.problems == []
+
+
+def test_a_pinyin_search_shows_the_company_never_the_pinyin(browser, served_real):
+    """The forms find the page, and its result shows the page's title and text: not one form (an
+    independent list of 英伟达's, not derive/pinyin's), though the reader typed one. (The results below it,
+    the company index and the authoring guide, quote `ywd` in their prose as the example to type.)"""
+    origin, _ = served_real
+    never_shown = ["yingweida", "ywd", "yingweiti", "yangweida", "huida"]  # 英伟达, and its alias 辉达
+    with watched_page(browser, origin) as page:
+        page.goto(f"{origin}companies/")
+        first_search_result_is(page, origin, "ywd", "companies/nvda-o/")
+        company = page.locator(".md-search-result__item").first
+        shown = company.inner_text()
+        assert "英伟达" in shown and "NVIDIA" in shown
+        assert [form for form in never_shown if form in shown.lower()] == [], company.inner_html()
         assert page.problems == []

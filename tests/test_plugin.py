@@ -67,3 +67,18 @@ def test_gen_files_without_the_plugin_says_what_is_missing(tmp_path):
     assert result.returncode != 0
     assert "mkdocs.yml lists no `suanli` plugin" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_search_field_the_search_plugin_does_not_list_stops_the_build(tmp_path):
+    """Without `pinyin` in the search plugin's `fields`, Material's worker would never look in it: a search
+    by pinyin would quietly find nothing. The build stops first, before the site folder is touched."""
+    copy = snapshot(tmp_path / "repo")
+    config = (copy / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "      fields:\n        pinyin: {boost: 1000}\n" in config
+    (copy / "mkdocs.yml").write_text(config.replace("      fields:\n        pinyin: {boost: 1000}\n", ""), "utf-8")
+    result = build(minimal_data(tmp_path / "data"), tmp_path / "site", config=copy / "mkdocs.yml")
+    assert result.returncode != 0
+    assert "mkdocs.yml's search plugin must list the pages' search fields: fields: {pinyin: {boost: …}}" in (
+        result.stderr
+    )
+    assert not (tmp_path / "site").exists()

@@ -158,7 +158,6 @@ CONTEXTS = {
     "risks.html": {"risks": [H, H]},
     "link_list.html": {"items": [(H, H, H, H), (None, H, H, "")]},
     "company_meta.html": {"company": COMPANY, "sector_href": H, "feed_href": H},
-    "company_pinyin.html": {"forms": [H, H]},
     "related.html": {"related": [SimpleNamespace(title=H, date=DAY), SimpleNamespace(title=H, date=None)]},
     "revisions.html": {"revisions": [Revision(DAY, H)]},
     "issue_footer.html": {

@@ -118,6 +118,18 @@ def search_terms(company: Company) -> str:
     return " ".join(t for t in dict.fromkeys(terms) if t).lower()
 
 
+# The site search's index field of a company page's pinyin forms (mkdocs.yml lists it under the search
+# plugin's `fields`): search looks in it, while a result shows only an entry's title and text.
+PINYIN_FIELD = "pinyin"
+
+
+def search_fields(company: Company) -> dict[str, str]:
+    """What the site search finds the company's page by besides its text: its names' pinyin forms
+    (yingweida ywd …), which the reader never sees; none for a name without Chinese."""
+    forms = company_forms(company)
+    return {PINYIN_FIELD: " ".join(forms)} if forms else {}
+
+
 def has_feed(record: CompanyRecord) -> bool:
     """Whether any issue lists, recommends or names the company: what its feed has entries for."""
     return bool(record.history or record.recommended or record.mentioned)
@@ -135,8 +147,6 @@ def company_page(record: CompanyRecord, benchmarks: dict[str, str] | None = None
     out.add(f"# {md_text(company.name)}（{md_text(company.ticker)}）", "")
     sector = urls.href(page, urls.sector_page(company.sector))
     out.block(fragment("company_meta.html", company=company, sector_href=sector, feed_href=feed), searchable=True)
-    if forms := company_forms(company):  # in the page's first section, so a search for them finds the page
-        out.block(fragment("company_pinyin.html", forms=forms), searchable=True)
     out.add("## 历次周报中的表现 {#history}", "")
     if record.history:
         latest = record.history[-1]

@@ -47,12 +47,14 @@ Cards = Callable[[share_card_data.IssueCard | share_card_data.SiteCard], bytes]
 
 @dataclass
 class Rendered:
-    """A build's generated output: pages by source path, other files (chart data, the feed) by path, and
-    the binary ones (share cards) by path."""
+    """A build's generated output: pages by source path, other files (chart data, the feed) by path, the
+    binary ones (share cards) by path, and the extra search index fields of a page's first section (a
+    company page's pinyin) by the page's source path."""
 
     pages: dict[str, Page] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     binary: dict[str, bytes] = field(default_factory=dict)
+    search_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def render(dataset: Dataset, site_url: str, memo: Memo | None = None, cards: Cards | None = None) -> Rendered:
@@ -269,6 +271,8 @@ class Assembly:
             None,
             partial(company_pages.company_page, record, benchmarks),
         )
+        if fields := company_pages.search_fields(record.company):  # cheap (pinyin.py caches each name's forms)
+            out.search_fields[page] = fields
         if record.priced:
             prices = self.dataset.prices
             out.files[urls.beside(page, urls.PRICES_CSV)] = memoized(  # its closes and the issues it marks

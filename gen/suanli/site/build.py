@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import jieba
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -76,6 +77,7 @@ class Build:
             gc.collect()
         if self.session.serving:
             self._preview_qa(config)
+        self._check_search_fields(config)
         config.extra["synthetic"] = self.result.synthetic
         config.extra["site_card"] = urls.SITE_CARD  # the share card of a page without one (overrides/main.html)
         config.extra.setdefault("scope", csp.theme_scope(config.site_url or ""))  # one policy on every page
@@ -89,6 +91,14 @@ class Build:
             mi.use_jieba_dictionary(config, path)
         # where a build's time goes, beside MkDocs' own "Documentation built in" (bench/run.py reads it)
         log.info(f"Generated the pages and their data in {time.perf_counter() - start:.2f} seconds")
+
+    def _check_search_fields(self, config: MkDocsConfig) -> None:
+        """Every extra search field the pages carry must be one the search plugin indexes (mkdocs.yml's
+        `fields`); otherwise a search for a company's pinyin would quietly find nothing."""
+        used = {name for fields in self._result().search_fields.values() for name in fields}
+        if missing := mi.undeclared_search_fields(config, used):
+            listed = ", ".join(f"{name}: {{boost: …}}" for name in missing)
+            raise PluginError(f"mkdocs.yml's search plugin must list the pages' search fields: fields: {{{listed}}}")
 
     def _preview_qa(self, config: MkDocsConfig) -> None:
         """Under `serve`: the QA banner for this data, unless the last build's was for the same data."""
@@ -176,8 +186,9 @@ class Build:
 
     def plan(self, nav: Navigation, files: Files, config: MkDocsConfig) -> None:
         """on_nav: under `serve --dirty`, which pages this build renders."""
-        key = incremental.environment_key(config, self.source, self._result().jieba_words)
-        self.incremental.plan(nav, files, config, key, self._result().blocks)
+        result = self._result()
+        key = incremental.environment_key(config, self.source, result.jieba_words)
+        self.incremental.plan(nav, files, config, key, result.blocks, result.search_fields)
 
     # --- each page ---------------------------------------------------------------------------------
 
@@ -197,6 +208,14 @@ class Build:
             html = splice.splice(html, blocks, searchable=True)
         self.incremental.render_page(None)  # the page's warnings, its links' too, are laid to it until here
         return html
+
+    def index_search_fields(self, page: Page, config: MkDocsConfig) -> None:
+        """on_page_context, after Material's search plugin indexed the page: the page's extra search fields
+        (a company's pinyin) go on its first section's entry, where search finds them and no result shows
+        them. A page skipped under `serve` keeps its entries, fields and all (site/incremental.py)."""
+        fields = self._result().search_fields.get(page.file.src_uri)
+        if fields:
+            mi.add_search_fields(config, page.url, fields)
 
     def post_page(self, output: str, page: Page) -> str:
         """on_post_page: the page's other blocks (tables and figures, out of the search index) go in now that

@@ -42,10 +42,12 @@ Blocks = tuple[tuple[bytes, bool, bool], ...]
 @dataclass(frozen=True)
 class SiteResult:
     """Everything a build needs from the data: the generated files (pages as Markdown), each page's HTML
-    blocks (site/splice.py), and two settings."""
+    blocks (site/splice.py), the extra search index fields of pages' first sections, and two settings."""
 
     files: dict[str, bytes]  # UTF-8: half the memory of Chinese text held as str
     blocks: dict[str, Blocks]  # by page source path; pages without blocks are left out
+    # by page source path: field name -> its words (a company page's pinyin), searched and never shown
+    search_fields: dict[str, dict[str, str]]
     synthetic: bool
     jieba_words: str
 
@@ -114,7 +116,9 @@ def _render(settings: Settings, session: Session) -> SiteResult:
                 (block.html.encode("utf-8"), block.searchable, block.check_links) for block in page.blocks
             )
         del page
-    return SiteResult(files, blocks, dataset.synthetic, search.jieba_user_dictionary(dataset.registry))
+    return SiteResult(
+        files, blocks, rendered.search_fields, dataset.synthetic, search.jieba_user_dictionary(dataset.registry)
+    )
 
 
 def _read(path: Path) -> SiteResult | None:

@@ -89,7 +89,9 @@ def environment_key(config: MkDocsConfig, source: bytes, words: str) -> str:
     return digest.hexdigest()
 
 
-def _digest(file: File, blocks: dict[str, Blocks]) -> bytes:
+def _digest(file: File, blocks: dict[str, Blocks], search_fields: dict[str, dict[str, str]]) -> bytes:
+    """A file's sources: a page's Markdown, its HTML blocks and its extra search fields (a company's pinyin,
+    which can change while its page does not: a skipped page's search entries are the last build's)."""
     digest = hashlib.blake2b(digest_size=16)
     if file.generated_by is None and not file.is_documentation_page():
         stat = Path(file.abs_src_path or "").stat()  # a real static file: ProperDocs' own mtime check copies it
@@ -98,6 +100,8 @@ def _digest(file: File, blocks: dict[str, Blocks]) -> bytes:
     digest.update(file.content_bytes)
     for html, searchable, checked in blocks.get(file.src_uri, ()):
         digest.update(b"\0%d%d\0" % (searchable, checked) + html)
+    if fields := search_fields.get(file.src_uri):
+        digest.update(b"\0" + json.dumps(fields, sort_keys=True).encode())
     return digest.digest()
 
 
@@ -122,13 +126,22 @@ class IncrementalBuild:
                 logger.removeHandler(handler)  # an earlier build's
             logger.addHandler(_PageWarnings(self))
 
-    def plan(self, nav: Navigation, files: Files, config: MkDocsConfig, key: str, blocks: dict[str, Blocks]) -> None:
-        """on_nav: decide what this build renders and copies; a full build empties the site folder first."""
+    def plan(
+        self,
+        nav: Navigation,
+        files: Files,
+        config: MkDocsConfig,
+        key: str,
+        blocks: dict[str, Blocks],
+        search_fields: dict[str, dict[str, str]],
+    ) -> None:
+        """on_nav: decide what this build renders and copies; a full build empties the site folder first.
+        `blocks` and `search_fields` (by page source path) are, besides each file's content, its sources."""
         if not self.enabled:
             return
         titles = mi.nav_titles(nav)
         current = Record(key=key + repr(titles))
-        current.digests = {file.src_uri: _digest(file, blocks) for file in files}
+        current.digests = {file.src_uri: _digest(file, blocks, search_fields) for file in files}
         last = self.session.preview
         reason = None
         changed: set[str] = set()

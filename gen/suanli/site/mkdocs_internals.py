@@ -29,6 +29,12 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
 7. MkDocs keeps a plugin instance that has `on_startup` for the whole of `serve` (its plugin cache), so
    the plugin's own module is never reloaded; it imports the rest of the generator afresh instead
    (site/plugin.py).
+8. Search fields: Material's search plugin indexes a page in its on_page_context (priority 0), appending
+   one entry per section to `SearchPlugin.search_index.entries`, the first section's at the page's own
+   URL; its worker (lunr) indexes every field the plugin's `fields` option lists (mkdocs.yml), while a
+   result shows only an entry's title, text and tags. The suanli plugin's on_page_context runs after it
+   (priority -50) and puts a page's extra fields (a company's pinyin) on that first entry: search finds
+   the page by them, and no result shows them.
 """
 
 from __future__ import annotations
@@ -260,3 +266,26 @@ def reset_jieba() -> None:
     import jieba
 
     jieba.dt.__init__()
+
+
+# --- 8. Search fields ----------------------------------------------------------------------------------
+
+
+def undeclared_search_fields(config: MkDocsConfig, names: set[str]) -> list[str]:
+    """Those of `names` the search plugin's `fields` option (mkdocs.yml) does not list: its worker would
+    never look in them. Read in on_config, before the search plugin adds its default fields."""
+    declared: dict[str, object] = _search_plugin(config).config.fields
+    return sorted(names - declared.keys())
+
+
+def add_search_fields(config: MkDocsConfig, url: str, fields: dict[str, str]) -> None:
+    """Put `fields` on the search entry of the first section of the page at `url`, which the search plugin
+    has just indexed: its entries are the last in the index, the first section's at the page's own URL (no
+    #anchor). A page the plugin left out (`search: exclude`) has none and gets nothing."""
+    for entry in reversed(search_entries(config)):
+        location = str(entry["location"])
+        if location == url:
+            entry.update(fields)
+            return
+        if location.split("#", 1)[0] != url:  # past the page's own entries
+            return

@@ -105,10 +105,13 @@ class SuanliPlugin(BasePlugin[SuanliConfig]):  # type: ignore[no-untyped-call]  
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self._current().page_content(html, page)
 
+    @event_priority(-50)  # after Material's search plugin has indexed the page (its on_page_context, priority 0)
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        self._current().incremental.render_page(page)  # the theme's template, until on_post_page
+        build = self._current()
+        build.incremental.render_page(page)  # the theme's template, until on_post_page
+        build.index_search_fields(page, config)
         return context
 
     @event_priority(-100)  # last: the policy hashes the page's final inline scripts
