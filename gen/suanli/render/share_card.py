@@ -261,11 +261,7 @@ def draw_issue_card(card: IssueCard, fonts: CardFonts) -> bytes:
         shift = int(label_face.getlength(label))
         segments = "、".join(clean(segment, covered) for segment in card.focus)
         canvas.text((MARGIN + shift, 508), fit(segments, focus_face, body - shift), focus_face, TEXT)
-    canvas.text((MARGIN, 574), DISCLAIMER, fonts.face(REGULAR, 20), MUTED)
-    if card.url:
-        left = WIDTH - MARGIN - QR_BOX
-        canvas.qr(card.url, left, 296)
-        canvas.text((left + QR_BOX // 2, 500), "扫码阅读本期", fonts.face(REGULAR, 22), MUTED, anchor="ma")
+    _footer(canvas, fonts, card.url, 296, "扫码阅读本期")
     return canvas.png()
 
 
@@ -278,12 +274,17 @@ def draw_site_card(card: SiteCard, fonts: CardFonts) -> bytes:
     tagline_face = fonts.face(REGULAR, 34)
     for n, line in enumerate(wrap(clean(card.tagline, covered), tagline_face, body, 3)):
         canvas.text((MARGIN, 320 + n * 52), line, tagline_face, TEXT)
-    canvas.text((MARGIN, 574), DISCLAIMER, fonts.face(REGULAR, 20), MUTED)
-    if card.url:
-        left = WIDTH - MARGIN - QR_BOX
-        canvas.qr(card.url, left, 240)
-        canvas.text((left + QR_BOX // 2, 444), "扫码访问", fonts.face(REGULAR, 22), MUTED, anchor="ma")
+    _footer(canvas, fonts, card.url, 240, "扫码访问")
     return canvas.png()
+
+
+def _footer(canvas: _Canvas, fonts: CardFonts, url: str | None, qr_top: int, caption: str) -> None:
+    """The disclaimer, and the QR code of `url` with its caption under it (none without a URL)."""
+    canvas.text((MARGIN, 574), DISCLAIMER, fonts.face(REGULAR, 20), MUTED)
+    if url:
+        left = WIDTH - MARGIN - QR_BOX
+        canvas.qr(url, left, qr_top)
+        canvas.text((left + QR_BOX // 2, qr_top + 204), caption, fonts.face(REGULAR, 22), MUTED, anchor="ma")
 
 
 def draw_card(card: IssueCard | SiteCard, fonts: CardFonts) -> bytes:
