@@ -18,6 +18,7 @@ from suanli.authoring.importer import import_stocks
 from suanli.authoring.price_import import import_prices, report, write_atomically
 from suanli.authoring.published import GitError, check_published_against
 from suanli.authoring.scaffold import ScaffoldError, scaffold_issue
+from suanli.contract import Registry
 from suanli.errors import Collector, DataError, DataErrors
 from suanli.load.dataset import load_dataset, load_registry
 from suanli.load.prices import PRICES_FILE
@@ -56,6 +57,14 @@ def _fail(exc: DataErrors, github: bool = False) -> NoReturn:
         for error in exc.errors:
             click.echo(github_annotation(error))
     sys.exit(1)
+
+
+def _registry(folder: Path) -> Registry:
+    """companies.yaml alone (what an import checks codes against), or the report of its errors and exit 1."""
+    try:
+        return load_registry(folder)
+    except DataErrors as exc:
+        _fail(exc)
 
 
 @click.group(help="算力周跟踪: tools for the weekly note's data folder.")
@@ -167,10 +176,7 @@ def import_stocks_command(export: Path, issue_date: str, directory: Path | None)
     issue_dir = folder / "issues" / date.isoformat()
     if not issue_dir.is_dir():
         raise click.ClickException(f"{issue_dir} does not exist; create the issue first with `suanli new {date}`")
-    try:
-        registry = load_registry(folder)  # the issue being written need not validate yet
-    except DataErrors as exc:
-        _fail(exc)
+    registry = _registry(folder)  # the issue being written need not validate yet
     errors = Collector()
     text = import_stocks(export, issue_dir, registry, errors)
     if text is None:
@@ -191,10 +197,7 @@ def import_stocks_command(export: Path, issue_date: str, directory: Path | None)
 )
 def import_prices_command(export: Path, directory: Path | None) -> None:
     folder = directory or _data_dir()
-    try:
-        registry = load_registry(folder)
-    except DataErrors as exc:
-        _fail(exc)
+    registry = _registry(folder)
     errors = Collector()
     merged = import_prices(export, folder, registry, errors)
     if merged is None:

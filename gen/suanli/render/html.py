@@ -18,7 +18,6 @@ import yaml
 from markupsafe import Markup
 
 from suanli.render.formats import direction, fmt_number, fmt_pct, shade
-from suanli.render.urls import SITE_CARD
 
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("suanli.render", "templates"),
@@ -70,11 +69,14 @@ class Page:
 
 
 def page_meta(
-    description: str, *, published: dt.date | None = None, image: str = SITE_CARD, **more: object
+    description: str, *, published: dt.date | None = None, image: str | None = None, **more: object
 ) -> dict[str, object]:
     """A generated page's front matter: its description; an issue's publication date (an article, for link
-    previews) and its share card (else the site's); `more`: other MkDocs or Material keys (search, template)."""
-    meta: dict[str, object] = {"description": description, "image": image}
+    previews) and its own share card (without one, overrides/main.html shows the site's); `more`: other
+    MkDocs or Material keys (search, template)."""
+    meta: dict[str, object] = {"description": description}
+    if image is not None:
+        meta["image"] = image
     if published is not None:
         meta["published"] = published.isoformat()
     return meta | more
