@@ -38,7 +38,7 @@ from suanli.render import downloads  # noqa: E402
 from suanli.render import issue_pages as pages  # noqa: E402
 from suanli.render.company_pages import company_records  # noqa: E402
 from suanli.render.feed import company_feed_xml  # noqa: E402
-from suanli.render.html import PLACEHOLDER, Page  # noqa: E402
+from suanli.render.html import PLACEHOLDER, Blocks  # noqa: E402
 from suanli.render.jieba_words import jieba_user_dictionary  # noqa: E402
 from suanli.site import assemble as site  # noqa: E402
 from support import gzipped_size, machine  # noqa: E402
@@ -127,12 +127,11 @@ def generator_profile(data: Path) -> dict[str, float]:
     }
 
 
-def inline_blocks(page: Page) -> str:
+def inline_blocks(source: bytes, blocks: Blocks) -> bytes:
     """A page's Markdown with each HTML block in place of its placeholder."""
-    markdown = page.markdown
-    for index, block in enumerate(page.blocks):
-        markdown = markdown.replace(PLACEHOLDER.format(index), block.html, 1)
-    return markdown
+    for index, (html, *_) in enumerate(blocks):
+        source = source.replace(PLACEHOLDER.format(index).encode(), html, 1)
+    return source
 
 
 def page_weights(site_dir: Path, issues: list[str]) -> dict[str, int]:
@@ -192,11 +191,11 @@ def run_size(weeks: int, work: Path, repeat: int) -> dict:
     docs = work / "baseline-docs"
     shutil.copytree(REPO / "docs", docs)
     rendered = site.render(dataset, SITE_URL)
-    outputs = {**rendered.files, **{path: inline_blocks(page) for path, page in rendered.pages.items()}}
-    for relative, content in outputs.items():
+    pages = {path: inline_blocks(source, rendered.blocks.get(path, ())) for path, source in rendered.pages.items()}
+    for relative, content in {**rendered.files, **pages}.items():
         target = docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        target.write_bytes(content)
     jieba_dict = work / "jieba.txt"
     jieba_dict.write_text(jieba_user_dictionary(dataset.registry), encoding="utf-8")
     baseline_yml = baseline_config(work, docs, dataset.synthetic, jieba_dict)

@@ -162,8 +162,8 @@ def test_an_issues_changes_do_not_move_when_a_later_issue_arrives(demo_data, tmp
     full, earlier = render(load_dataset(demo_data), "http://x/"), render(load_dataset(fewer), "http://x/")
     kept = issue_dirs(fewer)[-1].name
 
-    def section(rendered) -> str:
-        page = rendered.pages[issue_page(kept)]
-        return next(str(b.html) for b in page.blocks if "suanli-changes" in str(b.html))
+    def section(rendered) -> bytes:
+        blocks = rendered.blocks[issue_page(kept)]
+        return next(html for html, *_ in blocks if b"suanli-changes" in html)
 
     assert section(full) == section(earlier)

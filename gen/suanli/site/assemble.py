@@ -36,7 +36,7 @@ from suanli.render import (
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import issue_pages as pages
 from suanli.render.feed import FEED_ITEMS, company_feed_issues, company_feed_xml, feed_xml, last_change
-from suanli.render.html import Page
+from suanli.render.html import Blocks, Page
 
 T = TypeVar("T")
 # The session's memo (site/session.py): key -> (what the key names by id(), the value made)
@@ -47,14 +47,22 @@ Cards = Callable[[share_card_data.IssueCard | share_card_data.SiteCard], bytes]
 
 @dataclass
 class Rendered:
-    """A build's generated output: pages by source path, other files (chart data, the feed) by path, the
-    binary ones (share cards) by path, and the extra search index fields of a page's first section (a
-    company page's pinyin) by the page's source path."""
+    """A build's generated output, encoded as it is made (UTF-8: a 520-week site held as str would take
+    40 MB more): pages' Markdown files and their HTML blocks by source path, the other text files (chart
+    data, feeds, downloads) and the binary ones (share cards) by path, and the extra search index fields
+    of a page's first section (a company page's pinyin) by the page's source path."""
 
-    pages: dict[str, Page] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, bytes] = field(default_factory=dict)
+    blocks: dict[str, Blocks] = field(default_factory=dict)  # pages without blocks are left out
+    files: dict[str, bytes] = field(default_factory=dict)
     binary: dict[str, bytes] = field(default_factory=dict)
     search_fields: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add_page(self, path: str, page: tuple[bytes, Blocks]) -> None:
+        """A page as Page.encoded gives it."""
+        self.pages[path], blocks = page
+        if blocks:
+            self.blocks[path] = blocks
 
 
 def render(dataset: Dataset, site_url: str, memo: Memo | None = None, cards: Cards | None = None) -> Rendered:
@@ -105,6 +113,14 @@ class Assembly:
         self.used[named] = entry
         return entry[1]  # type: ignore[return-value]  # the memo holds what `make` returned for this key
 
+    def page(self, path: str, key: Callable[[], tuple[object, ...]], keep: object, make: Callable[[], Page]) -> None:
+        """The page `make()` renders at `path`, memoized (as memoized says) already encoded."""
+        self.out.add_page(path, self.memoized(key, keep, lambda: make().encoded()))
+
+    def file(self, path: str, key: Callable[[], tuple[object, ...]], keep: object, make: Callable[[], str]) -> None:
+        """The text file `make()` writes at `path`, memoized (as memoized says) already encoded."""
+        self.out.files[path] = self.memoized(key, keep, lambda: make().encode("utf-8"))
+
     def render(self) -> Rendered:
         medians = derive.sector_medians(self.dataset)
         self._archive(medians)
@@ -120,40 +136,46 @@ class Assembly:
 
     def _archive(self, medians: dict[str, pd.DataFrame]) -> None:
         """The pages and files about the whole archive: home, archive, /latest/, the feed, the downloads."""
-        dataset, site_url, out, memoized = self.dataset, self.site_url, self.out, self.memoized
+        dataset, site_url, out = self.dataset, self.site_url, self.out
         issues, registry_key = dataset.issues, self.registry_key
         recent = issues[-(dashboard.RECENT + 1) :]  # the home page's issues, and the one before them
         in_feed = issues[-(FEED_ITEMS + 1) :]  # the feed's issues, and the one before them (本周变化)
-        out.pages[urls.HOME] = memoized(
+        self.page(
+            urls.HOME,
             lambda: ("home", tuple(map(id, recent)), len(issues), _digest(medians), registry_key),
             recent,
             partial(dashboard.home_page, dataset, medians),
         )
-        out.pages[urls.ARCHIVE] = memoized(
+        self.page(
+            urls.ARCHIVE,
             lambda: ("archive", tuple((i.slug, i.title, i.highlights[:1]) for i in issues)),
             None,
             partial(pages.archive_page, dataset),
         )
-        out.pages[urls.LATEST] = memoized(
-            lambda: ("latest", dataset.latest.slug, dataset.latest.title), None, partial(pages.latest_page, dataset)
+        self.page(
+            urls.LATEST,
+            lambda: ("latest", dataset.latest.slug, dataset.latest.title),
+            None,
+            partial(pages.latest_page, dataset),
         )
-        out.files[urls.FEED] = memoized(
+        self.file(
+            urls.FEED,
             lambda: ("feed", tuple(map(id, in_feed)), last_change(issues), registry_key, site_url),
             in_feed,
             partial(feed_xml, dataset, site_url),
         )
         if self.cards is not None:
             self._card(urls.SITE_CARD, share_card_data.site_card(dataset.synthetic, site_url))
-        out.pages[urls.DOWNLOADS] = memoized(
-            lambda: ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset)
-        )
-        out.files[urls.DOWNLOAD_PACKAGE] = datapackage.datapackage_json(dataset, site_url)  # small: not memoized
-        out.files[urls.DOWNLOAD_STOCKS] = memoized(
+        self.page(urls.DOWNLOADS, lambda: ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset))
+        out.files[urls.DOWNLOAD_PACKAGE] = datapackage.datapackage_json(dataset, site_url).encode("utf-8")  # small
+        self.file(
+            urls.DOWNLOAD_STOCKS,
             lambda: ("stocks.csv", tuple((i.slug, i.stocks) for i in issues), registry_key),
             None,
             partial(downloads.stocks_csv, dataset),
         )
-        out.files[urls.DOWNLOAD_RECOMMENDATIONS] = memoized(
+        self.file(
+            urls.DOWNLOAD_RECOMMENDATIONS,
             lambda: ("recommendations.csv", tuple((i.slug, i.recommendations) for i in issues), registry_key),
             None,
             partial(downloads.recommendations_csv, dataset),
@@ -169,14 +191,15 @@ class Assembly:
         page = urls.issue_page(issue)
         older, newer = pages.neighbours_at(issues, position)
         previous = week.previous_issue(issues, position)
-        self.out.pages[page] = self.memoized(
+        self.page(
+            page,
             lambda: ("page", id(issue), id(previous), older, newer, self.registry_key, site_url),
             (issue, previous),
             partial(pages.issue_page, issue, previous, older, newer, registry),
         )
         for exhibit in issue.exhibits:
             if exhibit.kind in CHART_EXHIBITS:
-                self.out.files[urls.beside(page, urls.exhibit_csv(exhibit.number))] = self._exhibit_csv(issue, exhibit)
+                self._exhibit_csv(urls.beside(page, urls.exhibit_csv(exhibit.number)), issue, exhibit)
         if self.cards is not None:
             card = share_card_data.issue_card(issue, registry, self.dataset.synthetic, site_url)
             self._card(urls.share_card(issue), card)
@@ -187,9 +210,10 @@ class Assembly:
         assert cards is not None
         self.out.binary[path] = self.memoized(lambda: ("card", card), None, partial(cards, card))
 
-    def _exhibit_csv(self, issue: Issue, exhibit: Exhibit) -> str:
+    def _exhibit_csv(self, path: str, issue: Issue, exhibit: Exhibit) -> None:
         reads = self.registry_key if exhibit.kind == "stocks" else self.series_key
-        return self.memoized(
+        self.file(
+            path,
             lambda: ("csv", id(issue), exhibit.number, reads, self.site_url),
             issue,
             partial(pages.exhibit_csv, issue, exhibit, self.dataset.registry, self.series),
@@ -199,40 +223,50 @@ class Assembly:
         """/track-record/, its chart's CSV and the two downloads: what they read is the 建议关注 lists, the
         registry and the prices (the same Prices object while its files are unchanged: load/prices.py's
         memo, kept alive by the entry)."""
-        dataset, out, memoized = self.dataset, self.out, self.memoized
+        dataset = self.dataset
         prices = dataset.prices
 
         def reads() -> tuple[object, ...]:
             return (id(prices), tuple((i.slug, i.recommendations) for i in dataset.issues), self.registry_key)
 
         page = urls.TRACK_RECORD
-        out.pages[page] = memoized(
-            lambda: ("track", *reads()), prices, partial(track_record_page.track_record_page, dataset, record)
+        self.page(
+            page, lambda: ("track", *reads()), prices, partial(track_record_page.track_record_page, dataset, record)
         )
-        out.files[urls.beside(page, urls.CUMULATIVE_CSV)] = memoized(
-            lambda: ("cumulative.csv", *reads()[:2]), prices, partial(track_record_page.cumulative_csv, record)
+        self.file(
+            urls.beside(page, urls.CUMULATIVE_CSV),
+            lambda: ("cumulative.csv", *reads()[:2]),
+            prices,
+            partial(track_record_page.cumulative_csv, record),
         )
-        out.files[urls.DOWNLOAD_TRACK_RECORD] = memoized(
-            lambda: ("track_record.csv", *reads()[:2]), prices, partial(track_record_page.periods_csv, record)
+        self.file(
+            urls.DOWNLOAD_TRACK_RECORD,
+            lambda: ("track_record.csv", *reads()[:2]),
+            prices,
+            partial(track_record_page.periods_csv, record),
         )
-        out.files[urls.DOWNLOAD_CALLS] = memoized(
-            lambda: ("calls.csv", *reads()), prices, partial(track_record_page.calls_csv, record, dataset)
+        self.file(
+            urls.DOWNLOAD_CALLS,
+            lambda: ("calls.csv", *reads()),
+            prices,
+            partial(track_record_page.calls_csv, record, dataset),
         )
 
     def _companies(self, scored: track.TrackRecord) -> list[company_pages.CompanyRecord]:
         """The company index, and each company's page, feed and CSVs; returns the company records."""
-        dataset, site_url, out, memoized = self.dataset, self.site_url, self.out, self.memoized
+        dataset, site_url, out = self.dataset, self.site_url, self.out
         patterns = derive.name_patterns(dataset.registry)
 
         def named(issue: Issue) -> tuple[str, ...]:  # which companies an issue's prose names
-            return memoized(
+            return self.memoized(
                 lambda: ("names", id(issue), self.registry_key), issue, partial(derive.names_in, issue, patterns)
             )
 
         # without prices nothing is scored, and the company pages leave the section out (the track record
         # page says what to add)
         records = company_pages.company_records(dataset, named, scored.spells if dataset.prices else ())
-        out.files[urls.DOWNLOAD_INDEX] = memoized(
+        self.file(
+            urls.DOWNLOAD_INDEX,
             lambda: (
                 "index.json",
                 tuple(map(id, dataset.issues)),
@@ -243,7 +277,7 @@ class Assembly:
             dataset.issues,
             partial(downloads.index_json, dataset, records, site_url),
         )
-        out.pages[urls.COMPANY_INDEX] = company_pages.company_index_page(records, dataset.registry.sectors)
+        out.add_page(urls.COMPANY_INDEX, company_pages.company_index_page(records, dataset.registry.sectors).encoded())
         for record in records:
             self._company(record)
         return records
@@ -266,7 +300,8 @@ class Assembly:
         spells = tuple(
             (s.first.slug, s.last.slug, s.end, s.open, s.segments, s.benchmark, s.score) for s in record.spells
         )
-        out.pages[page] = memoized(
+        self.page(
+            page,
             lambda: ("company", *reads(), spells, record.priced, repr(benchmarks), site_url),
             None,
             partial(company_pages.company_page, record, benchmarks),
@@ -275,7 +310,8 @@ class Assembly:
             out.search_fields[page] = fields
         if record.priced:
             prices = self.dataset.prices
-            out.files[urls.beside(page, urls.PRICES_CSV)] = memoized(  # its closes and the issues it marks
+            self.file(
+                urls.beside(page, urls.PRICES_CSV),  # its closes and the issues it marks
                 lambda: (
                     "company-prices",
                     record.company.ticker,
@@ -298,9 +334,10 @@ class Assembly:
                 partial(company_feed_xml, record, site_url),
             )
             assert feed is not None  # has_feed: an issue lists, recommends or names the company
-            out.files[urls.beside(page, urls.COMPANY_FEED)] = feed
+            out.files[urls.beside(page, urls.COMPANY_FEED)] = feed.encode("utf-8")
         if record.history:
-            out.files[urls.beside(page, urls.HISTORY_CSV)] = memoized(
+            self.file(
+                urls.beside(page, urls.HISTORY_CSV),
                 lambda: ("company-csv", *reads()[:2], site_url),
                 None,
                 partial(company_pages.history_csv, record),
@@ -309,9 +346,11 @@ class Assembly:
     def _sectors(self, records: list[company_pages.CompanyRecord], medians: dict[str, pd.DataFrame]) -> None:
         """The sector index and each sector's page and medians CSV (cheap: not memoized)."""
         sectors = self.dataset.registry.sectors
-        self.out.pages[urls.SECTOR_INDEX] = sector_pages.sector_index_page(sectors, records, medians)
+        self.out.add_page(urls.SECTOR_INDEX, sector_pages.sector_index_page(sectors, records, medians).encoded())
         for sector in sectors:
             page = urls.sector_page(sector)
-            self.out.pages[page] = sector_pages.sector_page(sector, records, medians[sector])
+            self.out.add_page(page, sector_pages.sector_page(sector, records, medians[sector]).encoded())
             if not medians[sector].empty:
-                self.out.files[urls.beside(page, urls.MEDIANS_CSV)] = sector_pages.medians_csv(medians[sector])
+                self.out.files[urls.beside(page, urls.MEDIANS_CSV)] = sector_pages.medians_csv(medians[sector]).encode(
+                    "utf-8"
+                )

@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from suanli.render.html import Blocks
 from suanli.settings import Settings
 from suanli.site.session import Session
 from suanli.source import source_digest
@@ -32,11 +33,6 @@ from suanli.source import source_digest
 KEEP = 8  # cache entries kept on disk, newest first
 
 log = logging.getLogger("mkdocs.plugins.suanli")
-
-
-# A page's HTML blocks, in placeholder order: (UTF-8 HTML, spliced before the search plugin reads the
-# page, its links checked) as render.html.Block says
-Blocks = tuple[tuple[bytes, bool, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -102,22 +98,14 @@ def _render(settings: Settings, session: Session) -> SiteResult:
     rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None, cards.png)
     cards.prune()
     log.info(cards.summary())
-    # Each text is encoded and let go of in turn, so the site is never held twice (as str and as bytes).
-    files: dict[str, bytes] = {}
-    for path in list(rendered.files):
-        files[path] = rendered.files.pop(path).encode("utf-8")
-    files.update(rendered.binary)
-    blocks: dict[str, Blocks] = {}
-    for path in list(rendered.pages):
-        page = rendered.pages.pop(path)
-        files[path] = page.source.encode("utf-8")
-        if page.blocks:
-            blocks[path] = tuple(
-                (block.html.encode("utf-8"), block.searchable, block.check_links) for block in page.blocks
-            )
-        del page
+    # pages after the data files: the order gen-files' files and the added ones have always come in
+    files = {**rendered.files, **rendered.binary, **rendered.pages}
     return SiteResult(
-        files, blocks, rendered.search_fields, dataset.synthetic, search.jieba_user_dictionary(dataset.registry)
+        files,
+        rendered.blocks,
+        rendered.search_fields,
+        dataset.synthetic,
+        search.jieba_user_dictionary(dataset.registry),
     )
 
 

@@ -33,8 +33,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from suanli.render.html import Blocks
 from suanli.site import mkdocs_internals as mi
-from suanli.site.cache import Blocks
 from suanli.site.session import Session
 
 log = logging.getLogger("mkdocs.plugins.suanli.incremental")

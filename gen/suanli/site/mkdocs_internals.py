@@ -5,9 +5,13 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
 1. Material's search plugin reads its jieba user dictionary from its own config object
    (`config.plugins["material/search"].config.jieba_dict_user`): set in on_config, before the plugin's
    on_config reads it (the suanli plugin's on_config runs first, at priority 100).
-2. Data files reach the build from memory as `File.generated(config, path, content=...)`; so do, under
-   `serve`, the pages gen-files need not write again, put where gen-files would have them
-   (mkdocs-gen-files' FilesEditor.files sorts every file by MkDocs' `file_sort_key`).
+2. Data files reach the build without a docs folder. A clean build writes each one straight into the site
+   folder in on_files (after MkDocs has emptied it) and lists it as a File whose source is its own
+   destination: `File.copy_file` passes over the SameFileError that copy raises, "to let plugins write
+   directly into site_dir" (mkdocs/structure/files.py). Under `serve` they come from memory as
+   `File.generated(config, path, content=...)`, and so do the pages gen-files need not write again, put
+   where gen-files would have them (mkdocs-gen-files' FilesEditor.files sorts every file by MkDocs'
+   `file_sort_key`).
 3. The preview server's builder (`LiveReloadServer.builder`) is wrapped, so a data error keeps the last
    good site up instead of leaving the server stuck. Its watcher (`LiveReloadServer.observer`, a watchdog
    PollingObserver that walks every watched folder each 0.5 s, and `_watch_refs`, path to ObservedWatch)
@@ -74,11 +78,13 @@ def generated_file(config: MkDocsConfig, path: str, content: bytes) -> File:
     return File.generated(config, path, content=content)
 
 
-def release_copied(files: list[File]) -> None:
-    """In-memory files that MkDocs has written to the site folder (Files.copy_static_files, which a build
-    runs before it renders the theme's templates and the pages): nothing reads their content again."""
-    for file in files:
-        file.content_bytes = b""
+def written_file(config: MkDocsConfig, path: str, content: bytes) -> File:
+    """A data file written into the site folder now, listed as one MkDocs copies onto itself (a no-op)."""
+    site = Path(config.site_dir)
+    target = site / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return File(path, str(site), str(site), config.use_directory_urls)
 
 
 def in_gen_files_order(files: list[File]) -> Files:
