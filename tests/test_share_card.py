@@ -222,6 +222,25 @@ def test_a_new_build_draws_only_the_cards_whose_content_changed(tmp_path, caplog
     assert len(others) == 6 and all(first.files[p] == third.files[p] for p in others)
 
 
+def test_a_build_copies_its_cards_from_the_cache_folder_and_a_pruned_card_renders_again(tmp_path, caplog):
+    """The result names each card's file in the cache folder rather than holding its bytes; a stored result
+    whose card file is gone (pruned) is not used: the next build renders and draws it again."""
+    data = track_data(tmp_path / "data")
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.suanli")
+    first = render(data, tmp_path, Session())
+    assert summary(caplog) == (7, 0)
+    card_path = "issues/2024-12-11/share.png"
+    stored = first.files[card_path]
+    assert isinstance(stored, Path) and stored.parent == tmp_path / "cache" / FOLDER
+    assert Image.open(stored).size == SIZE
+    stored.unlink()
+    second = render(data, tmp_path, Session())  # the stored result names a missing file
+    assert summary(caplog) == (1, 6)
+    assert second.files[card_path] == stored and stored.is_file()
+    without_folder = render(data, tmp_path, Session(), cache_dir=None)
+    assert without_folder.files[card_path] == stored.read_bytes()  # no folder: the bytes themselves
+
+
 def test_a_preview_save_redraws_only_the_changed_issues_card(tmp_path, caplog):
     data = track_data(tmp_path / "data")
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.suanli")

@@ -15,6 +15,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
@@ -41,8 +42,10 @@ from suanli.render.html import Blocks, Page
 T = TypeVar("T")
 # The session's memo (site/session.py): key -> (what the key names by id(), the value made)
 Memo = dict[tuple[object, ...], tuple[object, object]]
-# A share card's PNG from what it shows (site/card_cache.py's CardCache.png)
-Cards = Callable[[share_card_data.IssueCard | share_card_data.SiteCard], bytes]
+# A file's content: its bytes, or a file holding them (a share card in the card cache's folder)
+Content = bytes | Path
+# A share card's PNG from what it shows (site/card_cache.py's CardCache.card)
+Cards = Callable[[share_card_data.IssueCard | share_card_data.SiteCard], Content]
 
 
 @dataclass
@@ -55,7 +58,7 @@ class Rendered:
     pages: dict[str, bytes] = field(default_factory=dict)
     blocks: dict[str, Blocks] = field(default_factory=dict)  # pages without blocks are left out
     files: dict[str, bytes] = field(default_factory=dict)
-    binary: dict[str, bytes] = field(default_factory=dict)
+    binary: dict[str, Content] = field(default_factory=dict)
     search_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add_page(self, path: str, page: tuple[bytes, Blocks]) -> None:

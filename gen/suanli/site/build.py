@@ -145,6 +145,7 @@ class Build:
         before = self.previous.files if self.previous is not None else {}
         for path, content in self._result().files.items():
             if path.endswith(".md") and before.get(path) != content:
+                assert isinstance(content, bytes), "a page is Markdown text, never a stored file"
                 self.written.add(path)
                 yield path, content
 

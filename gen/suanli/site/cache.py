@@ -24,11 +24,15 @@ import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from suanli.render.html import Blocks
 from suanli.settings import Settings
 from suanli.site.session import Session
 from suanli.source import source_digest
+
+if TYPE_CHECKING:  # the renderer (pandas and all) is imported only when a build renders
+    from suanli.site.assemble import Content
 
 KEEP = 8  # cache entries kept on disk, newest first
 
@@ -40,7 +44,8 @@ class SiteResult:
     """Everything a build needs from the data: the generated files (pages as Markdown), each page's HTML
     blocks (site/splice.py), the extra search index fields of pages' first sections, and two settings."""
 
-    files: dict[str, bytes]  # UTF-8: half the memory of Chinese text held as str
+    # UTF-8 (half the memory of Chinese text held as str), or a file in the cache folder (a share card)
+    files: dict[str, Content]
     blocks: dict[str, Blocks]  # by page source path; pages without blocks are left out
     # by page source path: field name -> its words (a company page's pinyin), searched and never shown
     search_fields: dict[str, dict[str, str]]
@@ -95,7 +100,7 @@ def _render(settings: Settings, session: Session) -> SiteResult:
     else:
         dataset = load.load_dataset(settings.data_dir)
     cards = CardCache(settings.cache_dir / FOLDER if settings.cache_dir else None)
-    rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None, cards.png)
+    rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None, cards.card)
     cards.prune()
     log.info(cards.summary())
     # pages after the data files: the order gen-files' files and the added ones have always come in
@@ -117,7 +122,12 @@ def _read(path: Path) -> SiteResult | None:
             result = pickle.load(handle)
     except Exception:  # a cache file cut short or from another version: rebuild it
         return None
-    return result if isinstance(result, SiteResult) else None
+    if not isinstance(result, SiteResult):
+        return None
+    # a share card it names may have been pruned since (site/card_cache.py): render again
+    if not all(isinstance(content, bytes) or content.is_file() for content in result.files.values()):
+        return None
+    return result
 
 
 def _store(path: Path, result: SiteResult) -> None:

@@ -56,16 +56,22 @@ class CardCache:
         return hashlib.sha256(self.code + repr(card).encode()).hexdigest()
 
     def png(self, card: IssueCard | SiteCard) -> bytes:
-        """The card's PNG, from the cache folder or drawn now (and kept there)."""
+        """The card's PNG."""
+        stored = self.card(card)
+        return stored if isinstance(stored, bytes) else stored.read_bytes()
+
+    def card(self, card: IssueCard | SiteCard) -> bytes | Path:
+        """The card's PNG file in the cache folder, found there or drawn now and kept; its bytes when there is
+        no folder or it could not be written. A build copies the file into the site: 520 cards are 21 MB
+        that it need not hold."""
         key = self.key(card)
         self.used.add(key)
         path = self.folder / f"{key}.png" if self.folder is not None else None
         if path is not None:
             try:
-                png = path.read_bytes()
                 os.utime(path)  # used: not pruned
                 self.reused += 1
-                return png
+                return path
             except OSError:
                 pass
         png = share_card.draw_card(card, self.fonts)
@@ -78,8 +84,8 @@ class CardCache:
                 f"Share card of {where}: drawn as 〓, not in the card font: {named} "
                 "(add them: python -m suanli.render.font_subset, see its text)"
             )
-        if path is not None:
-            _store(path, png)
+        if path is not None and _store(path, png):
+            return path
         return png
 
     def prune(self) -> None:
@@ -98,11 +104,12 @@ class CardCache:
         return f"Share cards: {self.drawn} drawn, {self.reused} from the cache"
 
 
-def _store(path: Path, png: bytes) -> None:
+def _store(path: Path, png: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
             handle.write(png)
         os.replace(handle.name, path)  # readers see a whole card or none
+        return True
     except OSError:
-        pass  # a read-only or full disk costs speed, never the build
+        return False  # a read-only or full disk costs speed and memory, never the build

@@ -44,6 +44,7 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -74,16 +75,23 @@ def use_jieba_dictionary(config: MkDocsConfig, path: str) -> None:
     _search_plugin(config).config.jieba_dict_user = path
 
 
-def generated_file(config: MkDocsConfig, path: str, content: bytes) -> File:
+def generated_file(config: MkDocsConfig, path: str, content: bytes | Path) -> File:
+    """A file from memory, or from a file elsewhere (a share card in the cache folder)."""
+    if isinstance(content, Path):
+        return File.generated(config, path, abs_src_path=str(content))
     return File.generated(config, path, content=content)
 
 
-def written_file(config: MkDocsConfig, path: str, content: bytes) -> File:
-    """A data file written into the site folder now, listed as one MkDocs copies onto itself (a no-op)."""
+def written_file(config: MkDocsConfig, path: str, content: bytes | Path) -> File:
+    """A data file written (or copied) into the site folder now, listed as one MkDocs copies onto itself (a
+    no-op)."""
     site = Path(config.site_dir)
     target = site / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    if isinstance(content, Path):
+        shutil.copyfile(content, target)
+    else:
+        target.write_bytes(content)
     return File(path, str(site), str(site), config.use_directory_urls)
 
 
