@@ -41,6 +41,19 @@ def test_unchanged_data_is_rendered_once_then_read_from_disk(fresh, tmp_path):
     assert len(calls) == 1 and again.files == first.files and again.jieba_words == first.jieba_words
 
 
+def test_serve_stores_its_first_result_and_not_the_drafts_its_saves_make(fresh, tmp_path):
+    data, calls = fresh
+    serving = Session(serving=True)
+    first = result(data, tmp_path, "http://x/", session=serving)
+    stored = {entry.name for entry in (tmp_path / "cache").glob("*.pickle")}
+    assert len(stored) == 1
+    edit(data / "issues/2024-12-11/stocks.csv", "2248,CNY", "2249,CNY")  # a save
+    draft = result(data, tmp_path, "http://x/", session=serving)
+    assert len(calls) == 2 and draft.files != first.files
+    assert {entry.name for entry in (tmp_path / "cache").glob("*.pickle")} == stored
+    assert result(data, tmp_path, "http://x/").files == draft.files and len(calls) == 3  # a later build renders
+
+
 def test_any_change_to_the_data_or_the_site_url_is_a_new_result(fresh, tmp_path):
     data, calls = fresh
     first = result(data, tmp_path, "http://x/")

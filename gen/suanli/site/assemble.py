@@ -14,7 +14,7 @@ import hashlib
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -290,13 +290,15 @@ class Assembly:
         out, memoized, site_url = self.out, self.memoized, self.site_url
         page = urls.company_page(record.company)
 
+        @cache
         def reads() -> tuple[object, ...]:
-            """What a company page and its CSV read of the issues: slugs, titles, stock rows."""
+            """What a company page and its CSV read of the issues: dates, titles, stock rows (worked out once:
+            a company's four keys share it, and at 520 weeks it is 2,000 rows a company)."""
             return (
                 repr(record.company),
-                tuple((a.issue.slug, a.row) for a in record.history),
-                tuple((issue.slug, segment) for issue, segment in record.recommended),
-                tuple((issue.slug, issue.title) for issue in record.mentioned),
+                tuple((a.issue.date, a.row) for a in record.history),
+                tuple((issue.date, segment) for issue, segment in record.recommended),
+                tuple((issue.date, issue.title) for issue in record.mentioned),
             )
 
         benchmarks = {b.ticker: b.name for b in self.dataset.prices.benchmarks}

@@ -11,7 +11,7 @@ same folder): a new result draws only the cards that changed.
 Two levels: the session's last result in memory (an unchanged rebuild under `serve` takes it without
 unpickling) and a folder on disk (the plugin's `cache` option, `$SUANLI_CACHE`; "off" for none), for
 later processes. A result is stored only if the source on disk is still the one the build runs, so a
-key never names another code's output. Under `serve` a miss loads and renders with the session's
+key never names another code's output, and under `serve` only the first (a save's is a draft). Under `serve` a miss loads and renders with the session's
 memos: only changed issues are parsed and rendered again.
 """
 
@@ -81,8 +81,11 @@ def site_result(settings: Settings, session: Session, source: bytes) -> SiteResu
     stored = folder / f"{key}.pickle" if folder else None
     result = _read(stored) if stored is not None else None
     if result is None:
+        # A save under `serve` is a draft the next save replaces: storing it (a 40 MB pickle at 520 weeks,
+        # 0.45 s) would cost every save. The session's first result is stored, as a build's is.
+        draft = session.serving and session.result is not None
         result = _render(settings, session)
-        if stored is not None and source_digest() == source:
+        if stored is not None and not draft and source_digest() == source:
             _store(stored, result)
     # one build at a time: the session keeps only the current result in memory
     session.result = (key, result) if session.serving else None
