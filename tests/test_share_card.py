@@ -252,6 +252,55 @@ def test_a_preview_save_redraws_only_the_changed_issues_card(tmp_path, caplog):
     assert summary(caplog) == (1, 0)  # the other cards are the memo's: neither drawn nor read
 
 
+def test_a_clean_build_has_the_missing_cards_drawn_by_workers_and_copies_them_in_at_its_end(built_site):
+    site = built_site("demo")  # built with an empty cache folder of its own (helpers.build)
+    issues = sorted(p.name for p in (site.data / "issues").iterdir() if p.is_dir())
+    cards = len(issues) + 1  # each issue's and the site's
+    assert f"Share cards: {cards} drawn, 0 from the cache ({cards} drawn by worker processes)" in site.log
+    drawn = {p.read_bytes() for p in (site.site.with_name(site.site.name + ".cache") / FOLDER).glob("*.png")}
+    in_site = [site.site / "issues" / slug / "share.png" for slug in issues] + [site.site / "share.png"]
+    assert len(drawn) == cards and {p.read_bytes() for p in in_site} == drawn
+
+
+@pytest.fixture
+def resource_tracker():
+    """The spawn context starts multiprocessing's resource tracker once per process; it would outlive the
+    test (conftest fails a run that leaves a process), so it is stopped as this process's exit would."""
+    from multiprocessing import resource_tracker
+
+    yield
+    resource_tracker._resource_tracker._stop()
+
+
+def test_cards_drawn_by_workers_are_the_ones_drawn_here_and_the_workers_stop(tmp_path, resource_tracker):
+    import multiprocessing
+
+    first = IssueCard("算力周跟踪", "2024-12-11", "标题", (), ("国产算力链",), "https://example.com/x/", False)
+    second = IssueCard("算力周跟踪", "2024-12-18", "另一个标题", (), (), "https://example.com/y/", True)
+    here = [CardCache(None).png(card) for card in (first, second)]
+    workers = CardCache(tmp_path / "cards", parallel=True)
+    paths = [workers.card(card) for card in (first, second)]
+    assert all(isinstance(p, Path) for p in paths) and workers.pending == set(paths)
+    assert multiprocessing.active_children()  # started
+    assert workers.finish() == {} and [p.read_bytes() for p in paths] == here
+    assert workers.pending == set() and multiprocessing.active_children() == []
+    assert CardCache(tmp_path / "cards", parallel=True).card(first) == paths[0]  # a later build: found, not drawn
+    cancelled = CardCache(tmp_path / "other", parallel=True)
+    cancelled.card(first)
+    cancelled.cancel()  # a failed build
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_hands_the_card_back_when_the_folder_will_not_take_it(tmp_path, monkeypatch):
+    from suanli.site import card_cache
+
+    monkeypatch.setattr(card_cache, "_worker_fonts", CardFonts())  # as the pool's initializer opens it
+    card = IssueCard("算力周跟踪", "2024-12-11", "标题", (), (), None, False)
+    (tmp_path / "a file").write_text("not a folder")
+    missing, png = card_cache._draw_and_store(card, tmp_path / "a file" / "card.png")
+    assert missing == "" and png == CardCache(None).png(card)
+
+
 def test_deploys_keep_the_cards_between_runs():
     import yaml
 

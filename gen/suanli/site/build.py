@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import jieba
@@ -33,6 +34,9 @@ from suanli.site import cache, incremental, preview_qa, splice
 from suanli.site import mkdocs_internals as mi
 from suanli.site.session import Session
 from suanli.site.template_cache import SessionBytecodeCache
+
+if TYPE_CHECKING:  # the cards' drawing (Pillow and all) is imported only when a build renders
+    from suanli.site.card_cache import CardCache
 
 log = logging.getLogger("mkdocs.plugins.suanli")
 
@@ -59,6 +63,8 @@ class Build:
         self.written: set[str] = set()  # the pages gen-files wrote in this build
         self.site_files: set[str] = set()
         self.frozen = False
+        self.cards: CardCache | None = None  # made only if the build renders
+        self.drawing: dict[str, Path] = {}  # site path -> the card file a worker is drawing (copied at the end)
 
     # --- on_config: before MkDocs touches the site folder, so bad data leaves the last site as it was ---
 
@@ -68,7 +74,7 @@ class Build:
         # Material's search segments Chinese with jieba, which otherwise logs to stderr on every build.
         jieba.setLogLevel(logging.WARNING)
         start = time.perf_counter()
-        self.result = cache.site_result(self.settings, self.session, self.source)
+        self.result = cache.site_result(self.settings, self.session, self.source, self._card_cache)
         # A clean build: what the generator let go of is collected now, so the memory is reused by what comes
         # next (Material's search loads jieba's dictionary in its on_config, right after this one). Under
         # `serve` jieba is loaded once, and a full collection of the session's memos would cost each save.
@@ -90,6 +96,14 @@ class Build:
             mi.use_jieba_dictionary(config, path)
         # where a build's time goes, beside MkDocs' own "Documentation built in" (bench/run.py reads it)
         log.info(f"Generated the pages and their data in {time.perf_counter() - start:.2f} seconds")
+
+    def _card_cache(self, folder: Path | None) -> CardCache:
+        """The share cards of this build's render: a clean build has the missing ones drawn by workers while
+        it goes on (site/card_cache.py) and copies them into the site at its end (`finish`)."""
+        from suanli.site.card_cache import CardCache
+
+        self.cards = CardCache(folder, parallel=not self.session.serving)
+        return self.cards
 
     def _check_search_fields(self, config: MkDocsConfig) -> None:
         """Every extra search field the pages carry must be one the search plugin indexes (mkdocs.yml's
@@ -164,15 +178,19 @@ class Build:
         ]
         if kept:
             files = mi.in_gen_files_order([*files, *kept])
+        pending = self.cards.pending if self.cards is not None else set()
         for path in [path for path in generated if not path.endswith(".md")]:
+            content = generated[path]
             if self.session.serving:
-                files.append(mi.generated_file(config, path, generated[path]))
+                files.append(mi.generated_file(config, path, content))
+            elif isinstance(content, Path) and content in pending:
+                self.drawing[path] = content  # not a file MkDocs copies: it is written at the build's end
             else:
                 files.append(mi.written_file(config, path, generated.pop(path)))
         if not self.session.serving:  # nothing reads the pages' Markdown again: gen-files' files hold it now
             for path in self.written:
                 del generated[path]
-        self.site_files = {file.dest_uri for file in files}
+        self.site_files = {file.dest_uri for file in files} | set(self.drawing)
         # What the generator left in memory lives until the build ends; frozen, the garbage collector stops
         # walking it on every pass while MkDocs renders. Unfrozen when the build ends: under `serve` a frozen
         # rebuild would otherwise never be freed.
@@ -241,11 +259,17 @@ class Build:
     def finish(self, config: MkDocsConfig) -> None:
         """on_post_build, before Material writes its search index."""
         self._unfreeze()
+        if self.cards is not None:
+            leftovers = self.cards.finish()
+            for path, card in self.drawing.items():
+                mi.write_into_site(config, path, leftovers.get(card, card))
         self.incremental.merge_search_index(config)
         self.incremental.commit()
 
     def fail(self, error: BaseException) -> None:
         self._unfreeze()
+        if self.cards is not None:
+            self.cards.cancel()
         self.incremental.failed(error)
 
     def _unfreeze(self) -> None:

@@ -22,6 +22,7 @@ import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from suanli.source import source_digest
 
 if TYPE_CHECKING:  # the renderer (pandas and all) is imported only when a build renders
     from suanli.site.assemble import Content
+    from suanli.site.card_cache import CardCache
 
 KEEP = 8  # cache entries kept on disk, newest first
 
@@ -65,9 +67,16 @@ def fingerprint(data_dir: Path, site_url: str, source: bytes) -> str:
     return digest.hexdigest()
 
 
-def site_result(settings: Settings, session: Session, source: bytes) -> SiteResult:
+def site_result(
+    settings: Settings,
+    session: Session,
+    source: bytes,
+    card_cache: Callable[[Path | None], CardCache] | None = None,
+) -> SiteResult:
     """Load, validate and render the settings' data folder (raising DataErrors), or reuse an identical
-    earlier result. `source`: the digest of the code this build runs."""
+    earlier result. `source`: the digest of the code this build runs. `card_cache`: makes the share cards'
+    CardCache for a folder, if a render needs one (site/build.py's draws in parallel and finishes it; by
+    default the cards are drawn here)."""
     # Imported here: a cache hit (every unchanged rebuild) needs neither pandas nor the renderer.
     from suanli.load import dataset as load
 
@@ -84,7 +93,7 @@ def site_result(settings: Settings, session: Session, source: bytes) -> SiteResu
         # A save under `serve` is a draft the next save replaces: storing it (a 40 MB pickle at 520 weeks,
         # 0.45 s) would cost every save. The session's first result is stored, as a build's is.
         draft = session.serving and session.result is not None
-        result = _render(settings, session)
+        result = _render(settings, session, card_cache or _cards_drawn_here)
         if stored is not None and not draft and source_digest() == source:
             _store(stored, result)
     # one build at a time: the session keeps only the current result in memory
@@ -92,17 +101,23 @@ def site_result(settings: Settings, session: Session, source: bytes) -> SiteResu
     return result
 
 
-def _render(settings: Settings, session: Session) -> SiteResult:
+def _cards_drawn_here(folder: Path | None) -> CardCache:
+    from suanli.site.card_cache import CardCache
+
+    return CardCache(folder)
+
+
+def _render(settings: Settings, session: Session, card_cache: Callable[[Path | None], CardCache]) -> SiteResult:
     from suanli.load import dataset as load
     from suanli.render import jieba_words as search
     from suanli.site import assemble as site
-    from suanli.site.card_cache import FOLDER, CardCache
+    from suanli.site.card_cache import FOLDER
 
     if session.serving:
         dataset = load.load_dataset(settings.data_dir, session.issues, session.series, session.prices)
     else:
         dataset = load.load_dataset(settings.data_dir)
-    cards = CardCache(settings.cache_dir / FOLDER if settings.cache_dir else None)
+    cards = card_cache(settings.cache_dir / FOLDER if settings.cache_dir else None)
     rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None, cards.card)
     cards.prune()
     log.info(cards.summary())

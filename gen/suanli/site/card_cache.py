@@ -8,22 +8,31 @@ deploy keeps this folder: .github/workflows/deploy.yml) draws only that issue's 
 cards also pass through the session's memo (site/assemble.py), keyed by the same fields: a save redraws
 only a card whose content changed, even with the cache off.
 
-A CardCache lives for one render of the site (site/cache.py makes it); the font is opened only if a card
-must be drawn. A card not used for PRUNE_DAYS (every hit refreshes its time) is deleted.
+A CardCache lives for one build (site/build.py makes it, site/cache.py renders with it); the font is
+opened only if a card must be drawn. A card not used for PRUNE_DAYS (every hit refreshes its time) is
+deleted.
+
+In a clean build (`parallel`) the cards missing from the folder are drawn by worker processes while the
+build goes on: drawing all 521 cards of a 520-week archive takes 10 s of one core, and the build's own
+work (MkDocs turning the pages into HTML) runs on one core. A card drawn so is named by its file before it
+exists: `finish()` waits for them all, and the build copies them into the site at its end
+(site/build.py). Under `serve` a save draws a card or two, in the process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import tempfile
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
 from suanli.render import card_fonts, share_card
-from suanli.render.card_fonts import CardFonts
+from suanli.render.card_fonts import REGULAR, CardFonts
 from suanli.render.share_card_data import IssueCard, SiteCard
 
 log = logging.getLogger("mkdocs.plugins.suanli")
@@ -43,14 +52,18 @@ def drawing_digest(fonts: CardFonts) -> bytes:
 
 
 class CardCache:
-    """`folder`: where drawn cards are kept (None: nowhere). `drawn` and `reused` count this render's cards."""
+    """`folder`: where drawn cards are kept (None: nowhere). `drawn` and `reused` count this render's cards.
+    `parallel`: draw the missing cards in worker processes (only with a folder, where their files go)."""
 
-    def __init__(self, folder: Path | None, fonts: CardFonts | None = None) -> None:
+    def __init__(self, folder: Path | None, fonts: CardFonts | None = None, parallel: bool = False) -> None:
         self.folder = folder
         self.fonts = fonts or CardFonts()
         self.code = drawing_digest(self.fonts)
         self.drawn = self.reused = 0
         self.used: set[str] = set()
+        self.parallel = parallel and folder is not None
+        self._workers: ProcessPoolExecutor | None = None
+        self._drawing: dict[Path, tuple[Future[tuple[str, bytes | None]], IssueCard | SiteCard]] = {}
 
     def key(self, card: IssueCard | SiteCard) -> str:
         return hashlib.sha256(self.code + repr(card).encode()).hexdigest()
@@ -58,35 +71,80 @@ class CardCache:
     def png(self, card: IssueCard | SiteCard) -> bytes:
         """The card's PNG."""
         stored = self.card(card)
-        return stored if isinstance(stored, bytes) else stored.read_bytes()
+        if isinstance(stored, bytes):
+            return stored
+        leftovers = self.finish()
+        return leftovers.get(stored) or stored.read_bytes()
 
     def card(self, card: IssueCard | SiteCard) -> bytes | Path:
-        """The card's PNG file in the cache folder, found there or drawn now and kept; its bytes when there is
-        no folder or it could not be written. A build copies the file into the site: 520 cards are 21 MB
-        that it need not hold."""
+        """The card's PNG file in the cache folder, found there or drawn now and kept (or being drawn by a
+        worker: `pending`); its bytes when there is no folder or it could not be written. A build copies the
+        file into the site: 520 cards are 21 MB that it need not hold."""
         key = self.key(card)
         self.used.add(key)
         path = self.folder / f"{key}.png" if self.folder is not None else None
         if path is not None:
+            if path in self._drawing:
+                return path
             try:
                 os.utime(path)  # used: not pruned
                 self.reused += 1
                 return path
             except OSError:
                 pass
+        if path is not None and self.parallel and self._start_workers(path.parent):
+            assert self._workers is not None
+            self._drawing[path] = (self._workers.submit(_draw_and_store, card, path), card)
+            self.drawn += 1
+            return path
         png = share_card.draw_card(card, self.fonts)
         self.drawn += 1
-        missing = share_card.missing_characters(card, self.fonts)
-        if missing:
-            named = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing)
-            where = card.date if isinstance(card, IssueCard) else "the site"
-            log.info(
-                f"Share card of {where}: drawn as 〓, not in the card font: {named} "
-                "(add them: python -m suanli.render.font_subset, see its text)"
-            )
+        _log_missing(card, share_card.missing_characters(card, self.fonts))
         if path is not None and _store(path, png):
             return path
         return png
+
+    @property
+    def pending(self) -> set[Path]:
+        """The card files being drawn by workers: they exist once `finish()` has returned."""
+        return set(self._drawing)
+
+    def finish(self) -> dict[Path, bytes]:
+        """Wait for the cards the workers draw (a worker's error is raised here) and stop the workers. Returns
+        the PNG of each card whose file the folder would not take (a full or read-only disk), by its path."""
+        leftovers: dict[Path, bytes] = {}
+        try:
+            for path, (future, card) in self._drawing.items():
+                missing, png = future.result()
+                _log_missing(card, missing)
+                if png is not None:
+                    leftovers[path] = png
+        finally:
+            self.cancel()
+        return leftovers
+
+    def cancel(self) -> None:
+        """Stop the workers (a failed build), waiting only for the card each is drawing."""
+        self._drawing.clear()
+        if self._workers is not None:
+            self._workers.shutdown(wait=True, cancel_futures=True)
+            self._workers = None
+
+    def _start_workers(self, folder: Path) -> bool:
+        if self._workers is None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                self.parallel = False  # nowhere to put the cards: drawn here, as bytes
+                return False
+            # A fresh interpreter (not a fork of this one, which holds the whole build) that opens the font once.
+            self._workers = ProcessPoolExecutor(
+                max_workers=max(1, len(os.sched_getaffinity(0)) - 1),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self.fonts.paths[REGULAR].parent,),
+            )
+        return True
 
     def prune(self) -> None:
         """Delete the cards no build has used for PRUNE_DAYS (another data folder's may share the folder)."""
@@ -101,7 +159,36 @@ class CardCache:
                 continue
 
     def summary(self) -> str:
-        return f"Share cards: {self.drawn} drawn, {self.reused} from the cache"
+        drawing = f" ({len(self._drawing)} drawn by worker processes)" if self._drawing else ""
+        return f"Share cards: {self.drawn} drawn, {self.reused} from the cache{drawing}"
+
+
+def _log_missing(card: IssueCard | SiteCard, missing: str) -> None:
+    if missing:
+        named = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing)
+        where = card.date if isinstance(card, IssueCard) else "the site"
+        log.info(
+            f"Share card of {where}: drawn as 〓, not in the card font: {named} "
+            "(add them: python -m suanli.render.font_subset, see its text)"
+        )
+
+
+# A worker process's font, opened once by its initializer: the worker lives as long as its CardCache's pool.
+_worker_fonts: CardFonts | None = None
+
+
+def _start_worker(font_folder: Path) -> None:
+    global _worker_fonts
+    _worker_fonts = CardFonts(font_folder)
+
+
+def _draw_and_store(card: IssueCard | SiteCard, path: Path) -> tuple[str, bytes | None]:
+    """In a worker: draw the card into its file. Returns the characters the font lacks, and the PNG itself
+    only if the file could not be written."""
+    assert _worker_fonts is not None, "the pool's initializer opened the font"
+    png = share_card.draw_card(card, _worker_fonts)
+    missing = share_card.missing_characters(card, _worker_fonts)
+    return missing, None if _store(path, png) else png
 
 
 def _store(path: Path, png: bytes) -> bool:

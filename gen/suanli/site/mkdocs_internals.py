@@ -85,14 +85,19 @@ def generated_file(config: MkDocsConfig, path: str, content: bytes | Path) -> Fi
 def written_file(config: MkDocsConfig, path: str, content: bytes | Path) -> File:
     """A data file written (or copied) into the site folder now, listed as one MkDocs copies onto itself (a
     no-op)."""
-    site = Path(config.site_dir)
-    target = site / path
+    write_into_site(config, path, content)
+    site = config.site_dir
+    return File(path, site, site, config.use_directory_urls)
+
+
+def write_into_site(config: MkDocsConfig, path: str, content: bytes | Path) -> None:
+    """`content` (or a copy of the file it names) at `path` in the site folder."""
+    target = Path(config.site_dir) / path
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, Path):
         shutil.copyfile(content, target)
     else:
         target.write_bytes(content)
-    return File(path, str(site), str(site), config.use_directory_urls)
 
 
 def in_gen_files_order(files: list[File]) -> Files:
