@@ -38,6 +38,7 @@ from suanli.render import exhibit_csv as exhibits
 from suanli.render import issue_pages as pages
 from suanli.render.feed import FEED_ITEMS, company_feed_issues, company_feed_xml, feed_xml, last_change
 from suanli.render.html import Blocks, Page
+from suanli.site import forked
 
 T = TypeVar("T")
 # The session's memo (site/session.py): key -> (what the key names by id(), the value made)
@@ -67,8 +68,18 @@ class Rendered:
         if blocks:
             self.blocks[path] = blocks
 
+    def extend(self, later: Rendered) -> None:
+        """`later`'s output after this one's, as if rendered into it."""
+        self.pages.update(later.pages)
+        self.blocks.update(later.blocks)
+        self.files.update(later.files)
+        self.binary.update(later.binary)
+        self.search_fields.update(later.search_fields)
 
-def render(dataset: Dataset, site_url: str, memo: Memo | None = None, cards: Cards | None = None) -> Rendered:
+
+def render(
+    dataset: Dataset, site_url: str, memo: Memo | None = None, cards: Cards | None = None, parallel: bool = False
+) -> Rendered:
     """Every page and data file. `memo` (a preview session's, site/session.py) keeps issue pages, exhibit
     CSVs, company pages and their CSVs from one build to the next, each keyed by exactly what it reads: an
     issue page its Issue and the previous Issue (its 本周变化; each the same object only while its folder
@@ -76,8 +87,10 @@ def render(dataset: Dataset, site_url: str, memo: Memo | None = None, cards: Car
     reused), the neighbours' slugs and titles, the registry or the series; a company page its company
     and the slugs, titles and stock rows of the issues it lists; each the site URL. Entries this build did
     not use are dropped. `cards`: a share card's PNG (site/card_cache.py); None: no share cards (the
-    benchmarks that time the pages alone)."""
-    return Assembly(dataset, site_url, memo, cards).render()
+    benchmarks that time the pages alone). `parallel` (a clean build, no memo): the company pages, the
+    track record and the sector pages are rendered by a forked child meanwhile (site/forked.py), where
+    that can be; the output is the same."""
+    return Assembly(dataset, site_url, memo, cards).render(parallel)
 
 
 def _digest(value: object) -> bytes:
@@ -124,18 +137,31 @@ class Assembly:
         """The text file `make()` writes at `path`, memoized (as memoized says) already encoded."""
         self.out.files[path] = self.memoized(key, keep, lambda: make().encode("utf-8"))
 
-    def render(self) -> Rendered:
+    def render(self, parallel: bool) -> Rendered:
         medians = derive.sector_medians(self.dataset)
-        self._archive(medians)
-        self._issues()
-        record = track.track_record(self.dataset)
-        self._track_record(record)
-        records = self._companies(record)
-        self._sectors(records, medians)
+        if parallel and self.memo is None and forked.available():
+            with forked.Forked(partial(self._about_companies, medians, Rendered())) as about_companies:
+                self._archive(medians)
+                self._issues()
+                self.out.extend(about_companies.result())
+        else:
+            self._archive(medians)
+            self._issues()
+            self._about_companies(medians, self.out)
         if self.memo is not None:
             self.memo.clear()
             self.memo.update(self.used)
         return self.out
+
+    def _about_companies(self, medians: dict[str, pd.DataFrame], out: Rendered) -> Rendered:
+        """The track record, the company pages and the sector pages, rendered into `out` (a clean build's
+        forked child renders them into one of its own while the issues are rendered here)."""
+        self.out = out
+        record = track.track_record(self.dataset)
+        self._track_record(record)
+        records = self._companies(record)
+        self._sectors(records, medians)
+        return out
 
     def _archive(self, medians: dict[str, pd.DataFrame]) -> None:
         """The pages and files about the whole archive: home, archive, /latest/, the feed, the downloads."""

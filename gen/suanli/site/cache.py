@@ -118,7 +118,8 @@ def _render(settings: Settings, session: Session, card_cache: Callable[[Path | N
     else:
         dataset = load.load_dataset(settings.data_dir)
     cards = card_cache(settings.cache_dir / FOLDER if settings.cache_dir else None)
-    rendered = site.render(dataset, settings.site_url, session.pages if session.serving else None, cards.card)
+    memo = session.pages if session.serving else None
+    rendered = site.render(dataset, settings.site_url, memo, cards.card, parallel=not session.serving)
     cards.prune()
     log.info(cards.summary())
     # pages after the data files: the order gen-files' files and the added ones have always come in
