@@ -179,6 +179,9 @@ _worker_fonts: CardFonts | None = None
 
 def _start_worker(font_folder: Path) -> None:
     global _worker_fonts
+    # The build's own work is what the reader waits for; the cards are needed only at its end, so on a
+    # busy machine they yield.
+    os.nice(10)
     _worker_fonts = CardFonts(font_folder)
 
 
