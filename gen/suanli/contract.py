@@ -13,8 +13,10 @@ from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # only the Series' annotations: a share card's worker process never loads pandas
+    import pandas as pd
 
 CURRENCY_UNITS = {"USD": "亿美元", "CNY": "亿人民币"}
 RATINGS = ("强于大市", "跟随大市", "弱于大市")
