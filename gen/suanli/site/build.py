@@ -166,8 +166,10 @@ class Build:
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """on_files: the chart data, the feeds and the cards (thousands of small files at archive scale) go to
         MkDocs without a trip through gen-files' temporary folder (1.5 s at 520 weeks). A clean build writes
-        them into the (emptied) site folder now and lets go of their bytes (about 27 MB at 520 weeks; the cards
-        are already files in the cache folder, copied) before MkDocs turns the pages into HTML; a preview keeps them in memory, where the next save compares with them."""
+        them into the (emptied) site folder now and lets go of their bytes (about 27 MB at 520 weeks; the
+        cards are files in the cache folder, copied) before MkDocs turns the pages into HTML, except the cards
+        still being drawn, which `finish` copies; a preview keeps them in memory, where the next save compares
+        with them."""
         generated = self._result().files
         # The pages gen-files did not write join the others in the order gen-files gives them all (the order
         # of the search index); then the data files, in the generator's order, as in a clean build.
