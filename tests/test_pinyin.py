@@ -260,3 +260,38 @@ def test_a_pinyin_search_shows_the_company_never_the_pinyin(browser, served_real
         assert "英伟达" in shown and "NVIDIA" in shown
         assert [form for form in never_shown if form in shown.lower()] == [], company.inner_html()
         assert page.problems == []
+
+
+# --- the search index's Chinese segmentation ------------------------------------------------------------
+
+
+def test_the_search_index_cuts_chinese_as_material_does_once_per_distinct_run(demo_data):
+    """site/mkdocs_internals.py, 9: the index's segmentation, memoized, against Material's own method on
+    every line of the demo data (titles, prose, names, numbers, Latin) and a few edges."""
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.config import load_config
+
+    from helpers import REPO
+    from suanli.site import mkdocs_internals as mi
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    search = config.plugins["material/search"]
+    search.search_index = SearchIndex(**search.config)
+    materials = search.search_index._segment_chinese  # bound before it is replaced
+    cuts: dict[str, str] = {}
+    mi.segment_chinese_once(config, cuts)
+    ours = search.search_index._segment_chinese
+    assert ours != materials
+    lines = [line for path in sorted(demo_data.rglob("*.y*ml")) for line in path.read_text("utf-8").splitlines()]
+    lines += ["", "英伟达", "NVIDIA 英伟达（NVDA.O）本周 +5.17%", "\u200b算力\u200b", "算力、算力。算力"]
+    assert len(lines) > 500
+    for line in lines + lines:  # the second time from the memo
+        assert ours(line) == materials(line), line
+    assert cuts and all(run and not run.isascii() for run in cuts)
+    assert cuts["英伟达"] == "\u200b".join(jieba_cut("英伟达"))
+
+
+def jieba_cut(text: str) -> list[str]:
+    import jieba
+
+    return list(jieba.cut(text.encode("utf-8")))

@@ -93,6 +93,7 @@ class Build:
             if self.session.words is not None:
                 mi.reset_jieba()
             self.session.words = path
+            self.session.cuts.clear()
             mi.use_jieba_dictionary(config, path)
         # where a build's time goes, beside MkDocs' own "Documentation built in" (bench/run.py reads it)
         log.info(f"Generated the pages and their data in {time.perf_counter() - start:.2f} seconds")
@@ -203,10 +204,12 @@ class Build:
         self.frozen = True
         return files
 
-    def theme_templates(self, env: Environment) -> None:
-        """on_env: under `serve`, the theme's templates are compiled once per session, not once per save."""
+    def prepare_pages(self, env: Environment, config: MkDocsConfig) -> None:
+        """on_env: under `serve`, the theme's templates are compiled once per session, not once per save; the
+        search index cuts each distinct run of Chinese once (site/mkdocs_internals.py, 9)."""
         if self.session.serving:
             env.bytecode_cache = SessionBytecodeCache(self.session.templates)
+        mi.segment_chinese_once(config, self.session.cuts)
         self.incremental.restore_skipped()
 
     def plan(self, nav: Navigation, files: Files, config: MkDocsConfig) -> None:

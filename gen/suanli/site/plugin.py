@@ -95,7 +95,7 @@ class SuanliPlugin(BasePlugin[SuanliConfig]):  # type: ignore[no-untyped-call]  
         return nav
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        self._current().theme_templates(env)
+        self._current().prepare_pages(env, config)
         return env
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:

@@ -37,8 +37,10 @@ class Session:
     result: tuple[str, SiteResult] | None = None
     # site/incremental.py's record of the last good build (what the site folder holds)
     preview: Record | None = None
-    # the jieba user dictionary loaded into this process's one tokenizer (not tied to the code)
+    # the jieba user dictionary loaded into this process's one tokenizer (not tied to the code), and how
+    # the search index cut each run of Han characters with it (site/mkdocs_internals.py, 9)
     words: str | None = None
+    cuts: dict[str, str] = field(default_factory=dict)
     # the theme's compiled templates (site/template_cache.py), checked against their source on each use
     templates: dict[str, bytes] = field(default_factory=dict)
     # site/preview_qa.py's memo: each issue's findings by the objects they read; the banner for the current
