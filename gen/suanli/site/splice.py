@@ -45,13 +45,24 @@ def broken_links(page_url: str, hrefs: Iterable[str], site_files: set[str]) -> l
     file of this site that the build does not have. `site_files`: every built file's path. Links to
     other sites, mailto: and fragments within the page are not checked here."""
     broken = []
+    base = "/" + unquote(page_url)
+    targets: dict[str, str | None] = {}  # a page links to the same place many times (100,000 links at 520 weeks)
     for link in hrefs:
-        parts = urlsplit(link)
-        if parts.scheme or parts.netloc or not parts.path:
-            continue
-        target = posixpath.normpath(posixpath.join("/" + unquote(page_url), unquote(parts.path))).lstrip("/")
-        if parts.path.endswith("/") or target == "":
-            target = posixpath.join(target, "index.html")
-        if target not in site_files:
+        if link in targets:
+            target = targets[link]
+        else:
+            target = targets[link] = _target(base, link)
+        if target is not None and target not in site_files:
             broken.append((link, target))
     return broken
+
+
+def _target(base: str, link: str) -> str | None:
+    """The site path `link` leads to from the page at `base` (/folder/); None for a link not checked."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = posixpath.normpath(posixpath.join(base, unquote(parts.path))).lstrip("/")
+    if parts.path.endswith("/") or target == "":
+        target = posixpath.join(target, "index.html")
+    return target
