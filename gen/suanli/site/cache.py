@@ -11,8 +11,9 @@ same folder): a new result draws only the cards that changed.
 Two levels: the session's last result in memory (an unchanged rebuild under `serve` takes it without
 unpickling) and a folder on disk (the plugin's `cache` option, `$SUANLI_CACHE`; "off" for none), for
 later processes. A result is stored only if the source on disk is still the one the build runs, so a
-key never names another code's output, and under `serve` only the first (a save's is a draft). Under `serve` a miss loads and renders with the session's
-memos: only changed issues are parsed and rendered again.
+key never names another code's output; under `serve` only the session's first is stored (a save's result
+is a draft). Under `serve` a miss loads and renders with the session's memos: only changed issues are
+parsed and rendered again.
 """
 
 from __future__ import annotations

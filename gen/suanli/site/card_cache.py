@@ -92,7 +92,7 @@ class CardCache:
                 return path
             except OSError:
                 pass
-        if path is not None and self.parallel and self._start_workers(path.parent):
+        if path is not None and self.parallel and self._start_workers():
             assert self._workers is not None
             self._drawing[path] = (self._workers.submit(_draw_and_store, card, path), card)
             self.drawn += 1
@@ -130,10 +130,11 @@ class CardCache:
             self._workers.shutdown(wait=True, cancel_futures=True)
             self._workers = None
 
-    def _start_workers(self, folder: Path) -> bool:
+    def _start_workers(self) -> bool:
         if self._workers is None:
+            assert self.folder is not None, "parallel only with a folder"
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                self.folder.mkdir(parents=True, exist_ok=True)
             except OSError:
                 self.parallel = False  # nowhere to put the cards: drawn here, as bytes
                 return False
