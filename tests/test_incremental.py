@@ -5,6 +5,7 @@ code as it is now on disk."""
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
@@ -12,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,9 +29,9 @@ SERVE_URL = "http://127.0.0.1:8000/"
 # Builds as `properdocs serve --dirty` (what `suanli serve` runs) does, in one process: one on_startup,
 # then a fresh config and build(dirty=True) into the same site folder per save. argv: data, work folder,
 # then the edits by name; after each build the site folder is copied to work/site-N and the data to
-# work/data-N, and a line of JSON tells how the build went.
+# work/data-N, and a line of JSON tells how the build went and how it left the garbage collector.
 DRIVER = r"""
-import json, shutil, sys, tempfile
+import gc, json, shutil, sys, tempfile
 from pathlib import Path
 import properdocs.__main__ as cli
 cli.State()  # ProperDocs' logging and its mkdocs.* logger alias, as `properdocs serve` sets them up
@@ -55,11 +57,13 @@ for n, name in enumerate(["start", *names]):
         ok = True
     except BaseException as error:  # what serve's builder keeps serving through
         ok = False
-    made = first.plugins["suanli"].build.incremental  # the plugin instance outlives the configs, as under serve
+    plugin = first.plugins["suanli"]  # the plugin instance outlives the configs, as under serve
+    made, idle = plugin.build.incremental, plugin.session.idle_collection
     stats = {"mode": made.mode, "pages": made.rendered}
+    collector = {"frozen": gc.get_freeze_count(), "idle_collection": idle is not None and idle.is_alive()}
     shutil.copytree(data, work / f"data-{n}")
     shutil.copytree(site, work / f"site-{n}")
-    print(json.dumps({"step": name, "ok": ok, **stats}), flush=True)
+    print(json.dumps({"step": name, "ok": ok, **stats, "collector": collector}), flush=True)
 shutil.rmtree(site)
 """
 
@@ -196,6 +200,7 @@ def preview_run(tmp_path_factory):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     steps = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    collectors = [step.pop("collector") for step in steps]
     assert [s["step"] for s in steps] == ["start", *STEPS], result.stderr[-3000:]
 
     def clean(n: int) -> Path:
@@ -214,11 +219,11 @@ def preview_run(tmp_path_factory):
     with ThreadPoolExecutor(2) as pool:
         built = dict(zip(distinct, pool.map(clean, distinct), strict=True))
     cleans = {n: built[first_with[folder_digest(work / f"data-{n}")]] for n in good}
-    return work, steps, cleans, result.stderr
+    return work, steps, cleans, result.stderr, collectors
 
 
 def test_every_serve_build_is_what_a_clean_build_makes(preview_run):
-    work, steps, cleans, log = preview_run
+    work, steps, cleans, log, _ = preview_run
     assert [s["step"] for s in steps if not s["ok"]] == ["broken-yaml"], log[-3000:]
     for n, step in enumerate(steps):
         if step["ok"]:
@@ -230,7 +235,7 @@ def test_every_serve_build_is_what_a_clean_build_makes(preview_run):
 
 
 def test_a_save_renders_only_the_pages_it_changed(preview_run):
-    _, steps, _, log = preview_run
+    _, steps, _, log, _ = preview_run
     by_step = {s["step"]: s for s in steps}
     assert by_step["start"]["mode"] == "full"
     assert by_step["unchanged"] == {"step": "unchanged", "ok": True, "mode": "incremental", "pages": 0}
@@ -248,6 +253,48 @@ def test_a_save_renders_only_the_pages_it_changed(preview_run):
     # a company's pinyin by hand: its page's search field (its Markdown is the same) and the index's filter
     assert by_step["pinyin"] == {"step": "pinyin", "ok": True, "mode": "incremental", "pages": 2}
     assert "A 'dirty' build is being performed" not in log
+
+
+def test_every_preview_build_hands_back_what_it_froze_and_leaves_a_full_collection_for_later(preview_run):
+    """A build freezes the session's objects (the garbage collector's passes skip them); a good or failed
+    build unfreezes them, or a preview would never free a replaced memo, and leaves the full collection
+    for after the reload (site/session.py)."""
+    _, steps, _, _, collectors = preview_run
+    assert len(collectors) == len(steps) and any(not step["ok"] for step in steps)
+    assert collectors == [{"frozen": 0, "idle_collection": True}] * len(steps)
+
+
+def test_an_idle_collection_frees_cyclic_garbage_unless_a_build_starts_first():
+    from suanli.site.session import Session
+
+    class Node:
+        pass
+
+    def garbage() -> weakref.ref[Node]:
+        node = Node()
+        node.self = node  # a cycle: only the garbage collector frees it
+        return weakref.ref(node)
+
+    session = Session(serving=True)
+    enabled = gc.isenabled()
+    gc.disable()  # no automatic collection meanwhile
+    try:
+        kept = garbage()
+        session.collect_when_idle(0.05)
+        cancelled = session.idle_collection
+        session.cancel_idle_collection()  # a build started
+        assert cancelled is not None and session.idle_collection is None
+        cancelled.join(5)  # its thread ends without collecting
+        assert not cancelled.is_alive() and kept() is not None
+        freed = garbage()
+        session.collect_when_idle(0.05)
+        timer = session.idle_collection
+        assert timer is not None and timer.daemon
+        timer.join(5)
+        assert freed() is None and kept() is None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def test_serve_runs_the_generator_code_as_edited(tmp_path):
