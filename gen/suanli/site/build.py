@@ -33,9 +33,11 @@ from suanli.settings import Settings
 from suanli.site import cache, incremental, preview_qa, splice
 from suanli.site import mkdocs_internals as mi
 from suanli.site.session import Session
+from suanli.site.site_writer import SiteWriter
 from suanli.site.template_cache import SessionBytecodeCache
 
 if TYPE_CHECKING:  # the cards' drawing (Pillow and all) is imported only when a build renders
+    from suanli.site.assemble import Content
     from suanli.site.card_cache import CardCache
 
 log = logging.getLogger("mkdocs.plugins.suanli")
@@ -69,6 +71,7 @@ class Build:
         self.frozen = False
         self.cards: CardCache | None = None  # made only if the build renders
         self.drawing: dict[str, Path] = {}  # site path -> the card file a worker is drawing (copied at the end)
+        self.writer: SiteWriter | None = None  # a clean build's: writes the data files while MkDocs renders
 
     # --- on_config: before MkDocs touches the site folder, so bad data leaves the last site as it was ---
 
@@ -177,11 +180,11 @@ class Build:
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """on_files: the chart data, the feeds and the cards (thousands of small files at archive scale) go to
-        MkDocs without a trip through gen-files' temporary folder (1.5 s at 520 weeks). A clean build writes
-        them into the (emptied) site folder now and lets go of their bytes (about 27 MB at 520 weeks; the
-        cards are files in the cache folder, copied) before MkDocs turns the pages into HTML, except the cards
-        still being drawn, which `finish` copies; a preview keeps them in memory, where the next save compares
-        with them."""
+        MkDocs without a trip through gen-files' temporary folder (1.5 s at 520 weeks). A clean build has them
+        written into the (emptied) site folder on a thread while MkDocs turns the pages into HTML, letting go
+        of their bytes as they are written (about 27 MB at 520 weeks; the cards are files in the cache folder,
+        copied), except the cards still being drawn, which `finish` copies; a preview keeps them in memory,
+        where the next save compares with them."""
         generated = self._result().files
         # The pages gen-files did not write join the others in the order gen-files gives them all (the order
         # of the search index); then the data files, in the generator's order, as in a clean build.
@@ -193,6 +196,7 @@ class Build:
         if kept:
             files = mi.in_gen_files_order([*files, *kept])
         pending = self.cards.pending if self.cards is not None else set()
+        to_write: dict[str, Content] = {}
         for path in [path for path in generated if not path.endswith(".md")]:
             content = generated[path]
             if self.session.serving:
@@ -200,7 +204,10 @@ class Build:
             elif isinstance(content, Path) and content in pending:
                 self.drawing[path] = content  # not a file MkDocs copies: it is written at the build's end
             else:
-                files.append(mi.written_file(config, path, generated.pop(path)))
+                files.append(mi.written_file(config, path))
+                to_write[path] = generated.pop(path)
+        if to_write:
+            self.writer = SiteWriter(Path(config.site_dir), to_write)
         if not self.session.serving:  # nothing reads the pages' Markdown again: gen-files' files hold it now
             for path in self.written:
                 del generated[path]
@@ -275,6 +282,8 @@ class Build:
     def finish(self, config: MkDocsConfig) -> None:
         """on_post_build, before Material writes its search index."""
         self._unfreeze()
+        if self.writer is not None:
+            self.writer.finish()
         if self.cards is not None:
             leftovers = self.cards.finish()
             for path, card in self.drawing.items():
@@ -284,6 +293,8 @@ class Build:
 
     def fail(self, error: BaseException) -> None:
         self._unfreeze()
+        if self.writer is not None:
+            self.writer.cancel()
         if self.cards is not None:
             self.cards.cancel()
         self.incremental.failed(error)

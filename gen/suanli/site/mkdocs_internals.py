@@ -6,9 +6,11 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
    (`config.plugins["material/search"].config.jieba_dict_user`): set in on_config, before the plugin's
    on_config reads it (the suanli plugin's on_config runs first, at priority 100).
 2. Data files reach the build without a docs folder. A clean build writes each one straight into the site
-   folder in on_files (after MkDocs has emptied it) and lists it as a File whose source is its own
-   destination: `File.copy_file` passes over the SameFileError that copy raises, "to let plugins write
-   directly into site_dir" (mkdocs/structure/files.py). Under `serve` they come from memory as
+   folder, on a thread that starts in on_files (after MkDocs has emptied it) and ends by on_post_build
+   (site/site_writer.py), and lists it as a File whose source is its own destination and whose
+   `copy_file` does nothing (MkDocs' own passes over the SameFileError of such a copy, "to let plugins
+   write directly into site_dir", but it would stat a file that may not be written yet). Under `serve`
+   they come from memory as
    `File.generated(config, path, content=...)`, and so do the pages gen-files need not write again, put
    where gen-files would have them (mkdocs-gen-files' FilesEditor.files sorts every file by MkDocs'
    `file_sort_key`).
@@ -89,12 +91,18 @@ def generated_file(config: MkDocsConfig, path: str, content: bytes | Path) -> Fi
     return File.generated(config, path, content=content)
 
 
-def written_file(config: MkDocsConfig, path: str, content: bytes | Path) -> File:
-    """A data file written (or copied) into the site folder now, listed as one MkDocs copies onto itself (a
-    no-op)."""
-    write_into_site(config, path, content)
+class _WrittenFile(File):
+    """A file the plugin writes into the site folder itself (site/site_writer.py), perhaps while MkDocs
+    copies the others: listed, so links to it are valid, and never copied."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
+def written_file(config: MkDocsConfig, path: str) -> File:
+    """A data file the plugin writes into the site folder (site/site_writer.py)."""
     site = config.site_dir
-    return File(path, site, site, config.use_directory_urls)
+    return _WrittenFile(path, site, site, config.use_directory_urls)
 
 
 def write_into_site(config: MkDocsConfig, path: str, content: bytes | Path) -> None:
