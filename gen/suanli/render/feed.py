@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from email.utils import format_datetime
 
 from markupsafe import Markup
 
-from suanli.contract import CURRENCY_UNITS, Dataset, Issue, Registry
+from suanli.contract import CURRENCY_UNITS, Company, Dataset, Issue, Registry, Revision, StockRow
 from suanli.derive import changes as week
 from suanli.render import urls
 from suanli.render.company_pages import CompanyRecord, has_feed
@@ -120,17 +121,42 @@ def company_feed_issues(record: CompanyRecord) -> list[Issue]:
     return [touched[date] for date in sorted(touched, reverse=True)[:FEED_ITEMS]]
 
 
-def company_feed_xml(record: CompanyRecord, site_url: str) -> str | None:
+def company_feed_entry(
+    company: Company, row: StockRow | None, segments: tuple[str, ...], mentioned: bool, revisions: tuple[Revision, ...]
+) -> str:
+    """What an issue says of a company, as its entry in the company's feed describes it (HTML): its stock
+    table row, the 建议关注 segments naming it, whether its text names it, and its corrections."""
+    return str(
+        fragment(
+            "company_feed_entry.html",
+            company=company,
+            row=row,
+            unit=CURRENCY_UNITS[row.currency] if row else None,
+            segments=segments,
+            mentioned=mentioned,
+            revisions=revisions,
+        )
+    )
+
+
+# company_feed_entry, or what stands for it (a preview's memo of it, site/assemble.py)
+EntryDescription = Callable[[Company, StockRow | None, tuple[str, ...], bool, tuple[Revision, ...]], str]
+
+
+def company_feed_xml(
+    record: CompanyRecord, site_url: str, describe: EntryDescription = company_feed_entry
+) -> str | None:
     """A company's feed: one entry per issue that lists, recommends or names it, newest first (the
     newest FEED_ITEMS); None for a company no issue has touched. Its link is the issue's page; its guid
-    the issue and the company, so one issue's entries in two companies' feeds stay distinct."""
+    the issue and the company, so one issue's entries in two companies' feeds stay distinct. `describe`
+    makes each entry's description."""
     if not has_feed(record):
         return None
     company = record.company
     rows = {a.issue.date: a.row for a in record.history}
-    segments: dict[dt.date, list[str]] = {}
+    segments: dict[dt.date, tuple[str, ...]] = {}
     for issue, segment in record.recommended:
-        segments.setdefault(issue.date, []).append(segment)
+        segments[issue.date] = (*segments.get(issue.date, ()), segment)
     mentioned = {issue.date for issue in record.mentioned}
     issues = {i.date: i for i in company_feed_issues(record)}
     newest = list(issues)
@@ -144,17 +170,8 @@ def company_feed_xml(record: CompanyRecord, site_url: str) -> str | None:
     )
     for date in newest:
         issue = issues[date]
-        row = rows.get(date)
-        description = fragment(
-            "company_feed_entry.html",
-            company=company,
-            row=row,
-            unit=CURRENCY_UNITS[row.currency] if row else None,
-            segments=segments.get(date, []),
-            mentioned=date in mentioned,
-            revisions=issue.revisions,
-        )
+        description = describe(company, rows.get(date), segments.get(date, ()), date in mentioned, issue.revisions)
         link = urls.absolute(site_url, urls.issue_page(issue))
         guid = urls.company_feed_guid(link, company)
-        _item(channel, f"{issue.slug} {issue.title}", link, guid, date, str(description))
+        _item(channel, f"{issue.slug} {issue.title}", link, guid, date, description)
     return _xml(rss)

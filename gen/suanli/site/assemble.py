@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from suanli.contract import CHART_EXHIBITS, Dataset, Exhibit, Issue
+from suanli.contract import CHART_EXHIBITS, Company, Dataset, Exhibit, Issue, Revision, StockRow
 from suanli.derive import changes as week
 from suanli.derive import tables as derive
 from suanli.derive import track_record as track
@@ -36,7 +36,14 @@ from suanli.render import (
 )
 from suanli.render import exhibit_csv as exhibits
 from suanli.render import issue_pages as pages
-from suanli.render.feed import FEED_ITEMS, company_feed_issues, company_feed_xml, feed_xml, last_change
+from suanli.render.feed import (
+    FEED_ITEMS,
+    company_feed_entry,
+    company_feed_issues,
+    company_feed_xml,
+    feed_xml,
+    last_change,
+)
 from suanli.render.html import Blocks, Page
 from suanli.site import forked
 
@@ -112,6 +119,7 @@ class Assembly:
         self.used: Memo = {}  # the memo's entries this build used: the next build's memo
         self.out = Rendered()
         self.registry_key = self.series_key = b""
+        self.track_reads: tuple[object, ...] | None = None  # _track_reads'
         if memo is not None:
             self.registry_key = _digest(repr(dataset.registry.companies))
             series = dataset.series
@@ -157,7 +165,11 @@ class Assembly:
         """The track record, the company pages and the sector pages, rendered into `out` (a clean build's
         forked child renders them into one of its own while the issues are rendered here)."""
         self.out = out
-        record = track.track_record(self.dataset)
+        record = self.memoized(
+            lambda: ("track-record", *self._track_reads()[:2]),
+            self.dataset.prices,
+            partial(track.track_record, self.dataset),
+        )
         self._track_record(record)
         records = self._companies(record)
         self._sectors(records, medians)
@@ -248,15 +260,22 @@ class Assembly:
             partial(pages.exhibit_csv, issue, exhibit, self.dataset.registry, self.series),
         )
 
+    def _track_reads(self) -> tuple[object, ...]:
+        """What the track record reads: the prices (the same Prices object while its files are unchanged:
+        load/prices.py's memo, kept alive by the entry), each issue's 建议关注 lists and the registry; worked
+        out once, for the five keys that share it. (A memoized TrackRecord holds an earlier build's issues:
+        it reads only their dates and lists.)"""
+        if self.track_reads is None:
+            issues = self.dataset.issues
+            lists = tuple((i.slug, i.recommendations) for i in issues)
+            self.track_reads = (id(self.dataset.prices), lists, self.registry_key)
+        return self.track_reads
+
     def _track_record(self, record: track.TrackRecord) -> None:
-        """/track-record/, its chart's CSV and the two downloads: what they read is the 建议关注 lists, the
-        registry and the prices (the same Prices object while its files are unchanged: load/prices.py's
-        memo, kept alive by the entry)."""
+        """/track-record/, its chart's CSV and the two downloads, memoized by what they read (_track_reads)."""
         dataset = self.dataset
         prices = dataset.prices
-
-        def reads() -> tuple[object, ...]:
-            return (id(prices), tuple((i.slug, i.recommendations) for i in dataset.issues), self.registry_key)
+        reads = self._track_reads
 
         page = urls.TRACK_RECORD
         self.page(
@@ -353,6 +372,24 @@ class Assembly:
                 partial(company_pages.price_csv, record, prices),
             )
         if company_pages.has_feed(record):
+            ticker, registry_key = record.company.ticker, self.registry_key
+
+            def described(
+                company: Company,
+                row: StockRow | None,
+                segments: tuple[str, ...],
+                mentioned: bool,
+                revisions: tuple[Revision, ...],
+            ) -> str:
+                """An entry's description, memoized by what it reads: a save that retitles an issue redoes the
+                feeds of the companies it lists, and their entries' descriptions stay as they were."""
+                entry = (row, segments, mentioned, revisions)
+                return memoized(
+                    lambda: ("feed-entry", ticker, registry_key, *entry),
+                    None,
+                    partial(company_feed_entry, company, *entry),
+                )
+
             feed = memoized(
                 # what its feed reads beyond the page: each entry's issue title and corrections
                 lambda: (
@@ -362,7 +399,7 @@ class Assembly:
                     site_url,
                 ),
                 None,
-                partial(company_feed_xml, record, site_url),
+                partial(company_feed_xml, record, site_url, described),
             )
             assert feed is not None  # has_feed: an issue lists, recommends or names the company
             out.files[urls.beside(page, urls.COMPANY_FEED)] = feed.encode("utf-8")
@@ -375,13 +412,42 @@ class Assembly:
             )
 
     def _sectors(self, records: list[company_pages.CompanyRecord], medians: dict[str, pd.DataFrame]) -> None:
-        """The sector index and each sector's page and medians CSV (cheap: not memoized)."""
+        """The sector index and each sector's page and medians CSV. What they read of the companies is their
+        sectors and how many issues list each (names: the registry), and each sector's medians (a frame
+        named by its content)."""
         sectors = self.dataset.registry.sectors
-        self.out.add_page(urls.SECTOR_INDEX, sector_pages.sector_index_page(sectors, records, medians).encoded())
+        listed = tuple((r.company.ticker, r.company.sector, len(r.history)) for r in records)
+        # each sector's medians by content (worked out only for a memo's keys)
+        frames = {sector: _digest(medians[sector]) for sector in sectors} if self.memo is not None else {}
+        self.page(
+            urls.SECTOR_INDEX,
+            lambda: ("sectors", listed, self.registry_key, tuple(frames.values())),
+            None,
+            partial(sector_pages.sector_index_page, sectors, records, medians),
+        )
         for sector in sectors:
-            page = urls.sector_page(sector)
-            self.out.add_page(page, sector_pages.sector_page(sector, records, medians[sector]).encoded())
-            if not medians[sector].empty:
-                self.out.files[urls.beside(page, urls.MEDIANS_CSV)] = sector_pages.medians_csv(medians[sector]).encode(
-                    "utf-8"
-                )
+            self._sector(sector, records, medians[sector], listed, frames.get(sector, b""))
+
+    def _sector(
+        self,
+        sector: str,
+        records: list[company_pages.CompanyRecord],
+        medians: pd.DataFrame,
+        listed: tuple[tuple[str, str, int], ...],
+        frame: bytes,
+    ) -> None:
+        page = urls.sector_page(sector)
+        members = tuple(member for member in listed if member[1] == sector)
+        self.page(
+            page,
+            lambda: ("sector", sector, members, self.registry_key, frame),
+            None,
+            partial(sector_pages.sector_page, sector, records, medians),
+        )
+        if not medians.empty:
+            self.file(
+                urls.beside(page, urls.MEDIANS_CSV),
+                lambda: ("medians.csv", frame),
+                None,
+                partial(sector_pages.medians_csv, medians),
+            )

@@ -232,7 +232,7 @@ class Build:
         """on_nav: under `serve --dirty`, which pages this build renders."""
         result = self._result()
         key = incremental.environment_key(config, self.source, result.jieba_words)
-        self.incremental.plan(nav, files, config, key, result.blocks, result.search_fields)
+        self.incremental.plan(nav, files, config, key, result.files, result.blocks, result.search_fields)
 
     # --- each page ---------------------------------------------------------------------------------
 

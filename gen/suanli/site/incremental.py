@@ -27,6 +27,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -36,6 +37,9 @@ from mkdocs.structure.pages import Page
 from suanli.render.html import Blocks
 from suanli.site import mkdocs_internals as mi
 from suanli.site.session import Session
+
+if TYPE_CHECKING:  # the renderer (pandas and all) is imported only when a build renders
+    from suanli.site.assemble import Content
 
 log = logging.getLogger("mkdocs.plugins.suanli.incremental")
 
@@ -51,6 +55,19 @@ class Record:
     search: dict[str, list[mi.SearchEntry]] = field(default_factory=dict)  # page src_uri -> its search entries
     anchors: dict[str, mi.Anchors] = field(default_factory=dict)  # page src_uri -> its anchors and links
     warned: set[str] = field(default_factory=set)  # pages whose rendering logged a warning
+    # src_uri -> the objects its digest was worked out from, when they were in memory (kept alive here, so
+    # the same object in the next build is the same content and its digest need not be worked out again)
+    sources: dict[str, Sources] = field(default_factory=dict)
+
+
+# A generated file's content (bytes, or the card file holding them), its blocks and its search fields
+Sources: TypeAlias = "tuple[Content, Blocks | None, dict[str, str] | None]"
+
+
+def _same(before: Sources, now: Sources) -> bool:
+    """The same sources: the same content and blocks objects (kept alive by the record that holds them, so
+    neither id was reused) and equal search fields (a small dict made afresh)."""
+    return before[0] is now[0] and before[1] is now[1] and before[2] == now[2]
 
 
 class _PageWarnings(logging.Handler):
@@ -132,17 +149,32 @@ class IncrementalBuild:
         files: Files,
         config: MkDocsConfig,
         key: str,
+        contents: dict[str, Content],
         blocks: dict[str, Blocks],
         search_fields: dict[str, dict[str, str]],
     ) -> None:
         """on_nav: decide what this build renders and copies; a full build empties the site folder first.
-        `blocks` and `search_fields` (by page source path) are, besides each file's content, its sources."""
+        `contents` (the generated files' content by path, as the generator made them), `blocks` and
+        `search_fields` (by page source path) are a file's sources."""
         if not self.enabled:
             return
         titles = mi.nav_titles(nav)
         current = Record(key=key + repr(titles))
-        current.digests = {file.src_uri: _digest(file, blocks, search_fields) for file in files}
         last = self.session.preview
+        for file in files:
+            uri = file.src_uri
+            content = contents.get(uri)
+            if content is None:  # a file of docs/: its digest is its time and size
+                current.digests[uri] = _digest(file, blocks, search_fields)
+                continue
+            sources = current.sources[uri] = (content, blocks.get(uri), search_fields.get(uri))
+            # The generator's memo hands back the same objects for what did not change (a card's file is named
+            # by its content): their digest is the last build's, and a save need not hash 30 MB again.
+            before = last.sources.get(uri) if last is not None else None
+            if last is not None and before is not None and _same(before, sources) and uri in last.digests:
+                current.digests[uri] = last.digests[uri]
+            else:
+                current.digests[uri] = _digest(file, blocks, search_fields)
         reason = None
         changed: set[str] = set()
         if last is None:
