@@ -1,7 +1,7 @@
 """Side by side: two versions of the site's sources build the same demo archives, pair by pair.
 
     .venv/bin/python bench/compare.py --before REV [--after REV|worktree] [--sizes 52 260 520]
-                                      [--repeat 2] [--saves 3] [--preview-all] [--json FILE]
+                                      [--repeat 2] [--saves 3] [--preview-all] [--settle S] [--json FILE]
 
 Each version runs on a snapshot of its sources (mkdocs.yml, docs/, gen/, overrides/ and whatever else
 its mkdocs.yml names: a revision through `git archive`, the working tree copied at the start, so edits
@@ -19,6 +19,13 @@ than the editable install's, in its snapshot folder. For each size, in one run:
   server is stopped with SIGTERM and anything it leaves (an earlier `suanli serve` ran a child that
   survives SIGTERM) is killed.
 Then seconds per week between sizes, for each version, to show whether growth stays linear.
+
+`--settle S`: wait S seconds (after a sync) between deleting the last build's site and cache and the next
+build. On an ext4 without a journal (this bench's VM), creating a file skips every inode of its block
+group freed in the last 60 s, one by one (the kernel's `recently_deleted`; 5 minutes while the freed
+inode's block is unwritten, hence the sync): a build started right after the last one's 5,000 files were
+deleted spends seconds of system time there, more with each build of a run, and the version that creates
+more files pays more. 65 lets the freed inodes age; ext4 with a journal (GitHub's runners) never checks.
 
 Not a test: it prints a Markdown table for bench/README.md (and every figure as JSON with --json).
 Figures are the best of `--repeat` runs, to keep other load on the machine out of them; the ratios
@@ -104,10 +111,13 @@ def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, 
     return float(wall), int(peak_kb) / 1024
 
 
-def clean_build(version: Version, data: Path, site_dir: Path, cache: Path) -> tuple[float, float]:
+def clean_build(version: Version, data: Path, site_dir: Path, cache: Path, settle: float) -> tuple[float, float]:
     shutil.rmtree(site_dir, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     cache.mkdir(parents=True)
+    if settle:
+        os.sync()
+        time.sleep(settle)  # see --settle
     command = [sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-f", "mkdocs.yml", "-d", str(site_dir)]
     env = version.env(
         SUANLI_DATA=str(data), SUANLI_SITE_URL=SITE_URL, SUANLI_CACHE=str(cache), SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH
@@ -179,7 +189,7 @@ def run_size(index: int, weeks: int, versions: list[Version], current: Path, arg
             # alternate which version goes first from one pair to the next, so neither always meets a cold machine
             order = versions if (index + attempt) % 2 == 0 else versions[::-1]
             for position, version in enumerate(order):
-                wall, peak = clean_build(version, data, work / f"site-{version.key}", work / "cache")
+                wall, peak = clean_build(version, data, work / f"site-{version.key}", work / "cache", args.settle)
                 builds.append(
                     {
                         "version": version.key,
@@ -240,7 +250,8 @@ def times(x: float) -> str:
 def report(result: dict) -> str:
     rows = result["sizes"]
     lines = [
-        f"before: `{result['before']}`, after: {result['after']}; best of {result['repeat']}, {result['machine']}",
+        f"before: `{result['before']}`, after: {result['after']}; best of {result['repeat']}, {result['machine']}"
+        + (f"; {result['settle']} s settle before each clean build" if result.get("settle") else ""),
         "",
         "| weeks | before | after | after / before | peak before | peak after | save before / after "
         "| save / full before / after |",
@@ -327,6 +338,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--saves", type=int, default=3, help="preview saves per version (0: no preview)")
     parser.add_argument("--preview-all", action="store_true", help="preview at every size, not only the largest")
+    parser.add_argument("--settle", type=float, default=0, help="seconds between a build's deletions and the next")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
     args.sizes = sorted(set(args.sizes))
@@ -349,6 +361,7 @@ def main() -> None:
         "after": versions[1].label,
         "repeat": args.repeat,
         "saves": args.saves,
+        "settle": args.settle,
         "sizes": rows,
         "per_week": {key: per_week(rows, key) for key in ("before", "after")},
         "run_s": round(time.monotonic() - began, 1),

@@ -1,6 +1,6 @@
-"""A clean build renders the company pages, the track record and the sector pages in a forked child: the
-output is the one rendered in one process, byte for byte and in the same order; a failure or a death in
-the child is an error in the build, and no child outlives its block."""
+"""A clean build renders the archive's pages, the company pages, the track record and the sector pages in
+a forked child: the output is the one rendered in one process, byte for byte and in the same order; a
+failure or a death in the child is an error in the build, and no child outlives its block."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from suanli.load.dataset import load_dataset
-from suanli.render import company_pages
+from suanli.render import company_pages, urls
 from suanli.site import assemble, forked
 from support import process_tree
 
@@ -21,16 +21,29 @@ SITE_URL = "https://example.com/suanli/"
 
 def rendered_as_lists(rendered: assemble.Rendered) -> dict[str, list]:
     """Every field of the output with its order (dicts compare equal in any order)."""
-    return {name: list(getattr(rendered, name).items()) for name in ("pages", "blocks", "files", "search_fields")}
+    fields = ("pages", "blocks", "files", "binary", "search_fields")
+    return {name: list(getattr(rendered, name).items()) for name in fields}
+
+
+def card_text(card) -> bytes:
+    """A share card as what it shows, with the process that drew it."""
+    return repr((card, os.getpid())).encode()
 
 
 def test_a_forked_render_is_the_one_rendered_in_one_process(demo_data):
     dataset = load_dataset(demo_data)
-    alone = assemble.render(dataset, SITE_URL, parallel=False)
-    split = assemble.render(dataset, SITE_URL, parallel=True)
+    alone = assemble.render(dataset, SITE_URL, cards=card_text, parallel=False)
+    done_meanwhile = []
+    split = assemble.render(
+        dataset, SITE_URL, cards=card_text, parallel=True, meanwhile=lambda: done_meanwhile.append(os.getpid())
+    )
     assert rendered_as_lists(split) == rendered_as_lists(alone)
     assert any(path.startswith("companies/") for path in split.pages)  # the child's part is there
     assert any(path.startswith("issues/") for path in split.pages)
+    assert urls.ARCHIVE in split.pages and urls.HOME in split.pages
+    # every card was drawn here, where the card workers are (a forked child cannot hand them work)
+    assert split.binary and all(card.endswith(f", {os.getpid()})".encode()) for card in split.binary.values())
+    assert done_meanwhile == [os.getpid()]  # the build's own work, in the build's process, once
 
 
 def test_a_failure_in_the_child_fails_the_render_with_its_traceback(demo_data, monkeypatch):

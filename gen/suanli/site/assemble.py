@@ -85,7 +85,12 @@ class Rendered:
 
 
 def render(
-    dataset: Dataset, site_url: str, memo: Memo | None = None, cards: Cards | None = None, parallel: bool = False
+    dataset: Dataset,
+    site_url: str,
+    memo: Memo | None = None,
+    cards: Cards | None = None,
+    parallel: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Rendered:
     """Every page and data file. `memo` (a preview session's, site/session.py) keeps issue pages, exhibit
     CSVs, company pages and their CSVs from one build to the next, each keyed by exactly what it reads: an
@@ -94,10 +99,11 @@ def render(
     reused), the neighbours' slugs and titles, the registry or the series; a company page its company
     and the slugs, titles and stock rows of the issues it lists; each the site URL. Entries this build did
     not use are dropped. `cards`: a share card's PNG (site/card_cache.py); None: no share cards (the
-    benchmarks that time the pages alone). `parallel` (a clean build, no memo): the company pages, the
-    track record and the sector pages are rendered by a forked child meanwhile (site/forked.py), where
-    that can be; the output is the same."""
-    return Assembly(dataset, site_url, memo, cards).render(parallel)
+    benchmarks that time the pages alone). `parallel` (a clean build, no memo): the archive's pages, the
+    company pages, the track record and the sector pages are rendered by a forked child (site/forked.py),
+    where that can be, while this process runs `meanwhile` (the build's own work: jieba's dictionary) and
+    renders the issues; the output is the same."""
+    return Assembly(dataset, site_url, memo, cards).render(parallel, meanwhile)
 
 
 def _digest(value: object) -> bytes:
@@ -145,21 +151,34 @@ class Assembly:
         """The text file `make()` writes at `path`, memoized (as memoized says) already encoded."""
         self.out.files[path] = self.memoized(key, keep, lambda: make().encode("utf-8"))
 
-    def render(self, parallel: bool) -> Rendered:
+    def render(self, parallel: bool, meanwhile: Callable[[], object] | None) -> Rendered:
         medians = derive.sector_medians(self.dataset)
         if parallel and self.memo is None and forked.available():
-            with forked.Forked(partial(self._about_companies, medians, Rendered())) as about_companies:
-                self._archive(medians)
+            with forked.Forked(partial(self._in_child, medians)) as child:
+                if meanwhile is not None:
+                    meanwhile()
+                self._site_card()  # the cards are drawn by this process's workers (site/card_cache.py)
                 self._issues()
-                self.out.extend(about_companies.result())
+                archive, about_companies = child.result()
+            # in the order one process renders them
+            archive.extend(self.out)
+            archive.extend(about_companies)
+            self.out = archive
         else:
             self._archive(medians)
+            self._site_card()
             self._issues()
             self._about_companies(medians, self.out)
         if self.memo is not None:
             self.memo.clear()
             self.memo.update(self.used)
         return self.out
+
+    def _in_child(self, medians: dict[str, pd.DataFrame]) -> tuple[Rendered, Rendered]:
+        """A clean build's forked child: the archive's pages and files, then what is about the companies."""
+        self.out = Rendered()
+        self._archive(medians)
+        return self.out, self._about_companies(medians, Rendered())
 
     def _about_companies(self, medians: dict[str, pd.DataFrame], out: Rendered) -> Rendered:
         """The track record, the company pages and the sector pages, rendered into `out` (a clean build's
@@ -205,8 +224,6 @@ class Assembly:
             in_feed,
             partial(feed_xml, dataset, site_url),
         )
-        if self.cards is not None:
-            self._card(urls.SITE_CARD, share_card_data.site_card(dataset.synthetic, site_url))
         self.page(urls.DOWNLOADS, lambda: ("downloads", len(issues)), None, partial(downloads.downloads_page, dataset))
         out.files[urls.DOWNLOAD_PACKAGE] = datapackage.datapackage_json(dataset, site_url).encode("utf-8")  # small
         self.file(
@@ -221,6 +238,11 @@ class Assembly:
             None,
             partial(downloads.recommendations_csv, dataset),
         )
+
+    def _site_card(self) -> None:
+        """The share card of the pages without one of their own."""
+        if self.cards is not None:
+            self._card(urls.SITE_CARD, share_card_data.site_card(self.dataset.synthetic, self.site_url))
 
     def _issues(self) -> None:
         for position, issue in enumerate(self.dataset.issues):

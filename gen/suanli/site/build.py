@@ -88,7 +88,9 @@ class Build:
         self.session.cancel_idle_collection()
         gc.freeze()
         self.frozen = True
-        self.result = cache.site_result(self.settings, self.session, self.source, self._card_cache)
+        # jieba's dictionary (0.5 s), which Material's search loads in its on_config unless it is loaded, is
+        # loaded while a clean build's forked child renders.
+        self.result = cache.site_result(self.settings, self.session, self.source, self._card_cache, jieba.initialize)
         # A clean build: what the generator let go of is collected now, so the memory is reused by what comes
         # next (Material's search loads jieba's dictionary in its on_config, right after this one). Under
         # `serve` jieba is loaded once, and a full collection of the session's memos would cost each save.

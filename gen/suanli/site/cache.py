@@ -73,11 +73,13 @@ def site_result(
     session: Session,
     source: bytes,
     card_cache: Callable[[Path | None], CardCache] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> SiteResult:
     """Load, validate and render the settings' data folder (raising DataErrors), or reuse an identical
     earlier result. `source`: the digest of the code this build runs. `card_cache`: makes the share cards'
     CardCache for a folder, if a render needs one (site/build.py's draws in parallel and finishes it; by
-    default the cards are drawn here)."""
+    default the cards are drawn here). `meanwhile`: the build's own work, done while a clean build's forked
+    child renders (site/assemble.py), if it does."""
     # Imported here: a cache hit (every unchanged rebuild) needs neither pandas nor the renderer.
     from suanli.load import dataset as load
 
@@ -94,7 +96,7 @@ def site_result(
         # A save under `serve` is a draft the next save replaces: storing it (a 40 MB pickle at 520 weeks,
         # 0.45 s) would cost every save. The session's first result is stored, as a build's is.
         draft = session.serving and session.result is not None
-        result = _render(settings, session, card_cache or _cards_drawn_here)
+        result = _render(settings, session, card_cache or _cards_drawn_here, meanwhile)
         if stored is not None and not draft and source_digest() == source:
             _store(stored, result)
     # one build at a time: the session keeps only the current result in memory
@@ -108,7 +110,12 @@ def _cards_drawn_here(folder: Path | None) -> CardCache:
     return CardCache(folder)
 
 
-def _render(settings: Settings, session: Session, card_cache: Callable[[Path | None], CardCache]) -> SiteResult:
+def _render(
+    settings: Settings,
+    session: Session,
+    card_cache: Callable[[Path | None], CardCache],
+    meanwhile: Callable[[], object] | None,
+) -> SiteResult:
     from suanli.load import dataset as load
     from suanli.render import jieba_words as search
     from suanli.site import assemble as site
@@ -120,7 +127,7 @@ def _render(settings: Settings, session: Session, card_cache: Callable[[Path | N
         dataset = load.load_dataset(settings.data_dir)
     cards = card_cache(settings.cache_dir / FOLDER if settings.cache_dir else None)
     memo = session.pages if session.serving else None
-    rendered = site.render(dataset, settings.site_url, memo, cards.card, parallel=not session.serving)
+    rendered = site.render(dataset, settings.site_url, memo, cards.card, not session.serving, meanwhile)
     cards.prune()
     log.info(cards.summary())
     # pages after the data files: the order gen-files' files and the added ones have always come in

@@ -1,7 +1,8 @@
 """Work done in a forked copy of the build process, on the machine's other core.
 
-A clean build renders the company pages, the track record and the sector pages (about 2.8 s at 520
-weeks) in a child process while it renders the archive and the issue pages itself (site/assemble.py).
+A clean build renders the archive's pages, the company pages, the track record and the sector pages
+(about 2.3 s at 520 weeks) in a child process while it loads jieba's dictionary and renders the issue pages
+itself (site/assemble.py).
 A fork, not a new interpreter: the child starts with the loaded dataset and the derived tables as they
 are, and sends back only what it rendered (pickled through a pipe). Only on Linux, where fork is the
 norm (Sphinx's parallel builds do the same), and only with a second core to run on.
