@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 
 from suanli.render import csp, urls
 from suanli.settings import Settings
-from suanli.site import cache, incremental, preview_qa, splice
+from suanli.site import cache, incremental, preview_qa, site_writer, splice
 from suanli.site import mkdocs_internals as mi
 from suanli.site.session import Session
 from suanli.site.site_writer import SiteWriter
@@ -92,7 +92,7 @@ class Build:
         # loaded while a clean build's forked child renders.
         self.result = cache.site_result(self.settings, self.session, self.source, self._card_cache, jieba.initialize)
         # A clean build: what the generator let go of is collected now, so the memory is reused by what comes
-        # next (Material's search loads jieba's dictionary in its on_config, right after this one). Under
+        # next (MkDocs' pages). Under
         # `serve` jieba is loaded once, and a full collection of the session's memos would cost each save.
         if not self.session.serving:
             gc.collect()
@@ -289,7 +289,9 @@ class Build:
         if self.cards is not None:
             leftovers = self.cards.finish()
             for path, card in self.drawing.items():
-                mi.write_into_site(config, path, leftovers.get(card, card))
+                target = Path(config.site_dir) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                site_writer.write(target, leftovers.get(card, card))
         self.incremental.merge_search_index(config)
         self.incremental.commit()
 

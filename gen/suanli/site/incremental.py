@@ -170,8 +170,7 @@ class IncrementalBuild:
             sources = current.sources[uri] = (content, blocks.get(uri), search_fields.get(uri))
             # The generator's memo hands back the same objects for what did not change (a card's file is named
             # by its content): their digest is the last build's, and a save need not hash 30 MB again.
-            before = last.sources.get(uri) if last is not None else None
-            if last is not None and before is not None and _same(before, sources) and uri in last.digests:
+            if last is not None and (before := last.sources.get(uri)) is not None and _same(before, sources):
                 current.digests[uri] = last.digests[uri]
             else:
                 current.digests[uri] = _digest(file, blocks, search_fields)

@@ -10,8 +10,8 @@ file. The plugin's build (site/build.py, site/incremental.py) calls these; nothi
    (site/site_writer.py), and lists it as a File whose source is its own destination and whose
    `copy_file` does nothing (MkDocs' own passes over the SameFileError of such a copy, "to let plugins
    write directly into site_dir", but it would stat a file that may not be written yet). Under `serve`
-   they come from memory as
-   `File.generated(config, path, content=...)`, and so do the pages gen-files need not write again, put
+   they come from memory as `File.generated(config, path, content=...)`, and so do the pages gen-files
+   need not write again, put
    where gen-files would have them (mkdocs-gen-files' FilesEditor.files sorts every file by MkDocs'
    `file_sort_key`).
 3. The preview server's builder (`LiveReloadServer.builder`) is wrapped, so a data error keeps the last
@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,16 +102,6 @@ def written_file(config: MkDocsConfig, path: str) -> File:
     """A data file the plugin writes into the site folder (site/site_writer.py)."""
     site = config.site_dir
     return _WrittenFile(path, site, site, config.use_directory_urls)
-
-
-def write_into_site(config: MkDocsConfig, path: str, content: bytes | Path) -> None:
-    """`content` (or a copy of the file it names) at `path` in the site folder."""
-    target = Path(config.site_dir) / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, Path):
-        shutil.copyfile(content, target)
-    else:
-        target.write_bytes(content)
 
 
 def in_gen_files_order(files: list[File]) -> Files:

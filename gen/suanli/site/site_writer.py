@@ -41,11 +41,7 @@ class SiteWriter:
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
-                content = self.files.pop(path)
-                if isinstance(content, Path):
-                    shutil.copyfile(content, target)
-                else:
-                    target.write_bytes(content)
+                write(target, self.files.pop(path))
                 self.written += 1
         except BaseException as error:  # handed to the build's thread by `finish`
             self.error = error
@@ -61,3 +57,11 @@ class SiteWriter:
         """Stop writing (the build failed) and wait for the thread to end."""
         self._stop.set()
         self._thread.join()
+
+
+def write(target: Path, content: Content) -> None:
+    """`content` at `target` (whose folder exists): the bytes, or a copy of the file holding them."""
+    if isinstance(content, Path):
+        shutil.copyfile(content, target)
+    else:
+        target.write_bytes(content)
