@@ -291,6 +291,24 @@ def test_cards_drawn_by_workers_are_the_ones_drawn_here_and_the_workers_stop(tmp
     assert multiprocessing.active_children() == []
 
 
+def test_a_clean_build_starts_its_card_worker_before_any_card_and_a_failed_build_stops_it(tmp_path, resource_tracker):
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+    started = CardCache(tmp_path / "cards", parallel=True)
+    started.start()  # before the data is loaded
+    assert multiprocessing.active_children() and started.pending == set()
+    assert started.finish() == {}  # no card was missing: nothing to wait for
+    assert multiprocessing.active_children() == []
+    failed = CardCache(tmp_path / "cards", parallel=True)
+    failed.start()
+    failed.cancel()  # the data had errors
+    assert multiprocessing.active_children() == []
+    in_process = CardCache(tmp_path / "cards")  # a preview draws in its own process
+    in_process.start()
+    assert multiprocessing.active_children() == []
+
+
 def test_a_worker_hands_the_card_back_when_the_folder_will_not_take_it(tmp_path, monkeypatch):
     from suanli.site import card_cache
 

@@ -120,6 +120,7 @@ class Build:
         from suanli.site.card_cache import CardCache
 
         self.cards = CardCache(folder, parallel=not self.session.serving)
+        self.cards.start()
         return self.cards
 
     def _check_search_fields(self, config: MkDocsConfig) -> None:

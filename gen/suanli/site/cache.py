@@ -121,11 +121,12 @@ def _render(
     from suanli.site import assemble as site
     from suanli.site.card_cache import FOLDER
 
+    # the cards first: a clean build's card workers start while the data loads
+    cards = card_cache(settings.cache_dir / FOLDER if settings.cache_dir else None)
     if session.serving:
         dataset = load.load_dataset(settings.data_dir, session.issues, session.series, session.prices)
     else:
         dataset = load.load_dataset(settings.data_dir)
-    cards = card_cache(settings.cache_dir / FOLDER if settings.cache_dir else None)
     memo = session.pages if session.serving else None
     rendered = site.render(dataset, settings.site_url, memo, cards.card, not session.serving, meanwhile)
     cards.prune()

@@ -104,6 +104,13 @@ class CardCache:
             return path
         return png
 
+    def start(self) -> None:
+        """Start the workers now, if they draw (a clean build does this before it loads the data): a worker's
+        interpreter takes about a second to start and open the font, on a core the load leaves idle."""
+        if self.parallel and self._start_workers():
+            assert self._workers is not None
+            self._workers.submit(_ready)  # a pool starts a process on its first task
+
     @property
     def pending(self) -> set[Path]:
         """The card files being drawn by workers: they exist once `finish()` has returned."""
@@ -184,6 +191,10 @@ def _start_worker(font_folder: Path) -> None:
     # busy machine they yield.
     os.nice(10)
     _worker_fonts = CardFonts(font_folder)
+
+
+def _ready() -> None:
+    """A worker's first task (`CardCache.start`): none but starting."""
 
 
 def _draw_and_store(card: IssueCard | SiteCard, path: Path) -> tuple[str, bytes | None]:
