@@ -10,7 +10,7 @@ import mkdocs_gen_files
 from suanli.site.plugin import current_build
 
 start = time.perf_counter()
-for path, content in current_build(mkdocs_gen_files.config).pages():
+for path, content in current_build(mkdocs_gen_files.config).pages(mkdocs_gen_files.config):
     with mkdocs_gen_files.open(path, "wb") as out:
         out.write(content)
 logging.getLogger("mkdocs.plugins.suanli").info(

@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import re
+import stat
 from decimal import Decimal
 from pathlib import Path
 
@@ -252,14 +253,19 @@ def test_a_preview_save_redraws_only_the_changed_issues_card(tmp_path, caplog):
     assert summary(caplog) == (1, 0)  # the other cards are the memo's: neither drawn nor read
 
 
-def test_a_clean_build_has_the_missing_cards_drawn_by_workers_and_copies_them_in_at_its_end(built_site):
+def test_a_clean_build_has_the_missing_cards_drawn_by_workers_and_links_them_in(built_site):
+    """Each card in the site is the cache folder's file under a second name (site/site_writer.py), with the
+    mode a new file gets, so a web server reads it as it reads the pages."""
     site = built_site("demo")  # built with an empty cache folder of its own (helpers.build)
     issues = sorted(p.name for p in (site.data / "issues").iterdir() if p.is_dir())
     cards = len(issues) + 1  # each issue's and the site's
     assert f"Share cards: {cards} drawn, 0 from the cache ({cards} drawn by worker processes)" in site.log
-    drawn = {p.read_bytes() for p in (site.site.with_name(site.site.name + ".cache") / FOLDER).glob("*.png")}
+    drawn = sorted((site.site.with_name(site.site.name + ".cache") / FOLDER).glob("*.png"))
     in_site = [site.site / "issues" / slug / "share.png" for slug in issues] + [site.site / "share.png"]
-    assert len(drawn) == cards and {p.read_bytes() for p in in_site} == drawn
+    assert len(drawn) == cards and {p.read_bytes() for p in in_site} == {p.read_bytes() for p in drawn}
+    assert sorted(p.stat().st_ino for p in in_site) == sorted(p.stat().st_ino for p in drawn)
+    new_file = site.site / "index.html"  # written by MkDocs
+    assert {stat.S_IMODE(p.stat().st_mode) for p in drawn} == {stat.S_IMODE(new_file.stat().st_mode)}
 
 
 @pytest.fixture

@@ -70,8 +70,9 @@ class Build:
         self.site_files: set[str] = set()
         self.frozen = False
         self.cards: CardCache | None = None  # made only if the build renders
-        self.drawing: dict[str, Path] = {}  # site path -> the card file a worker is drawing (copied at the end)
+        self.drawing: dict[str, Path] = {}  # site path -> the card file a worker is drawing (written at the end)
         self.writer: SiteWriter | None = None  # a clean build's: writes the data files while MkDocs renders
+        self.data_files: list[str] = []  # a clean build's, in the generator's order (`_write_data_files`)
 
     # --- on_config: before MkDocs touches the site folder, so bad data leaves the last site as it was ---
 
@@ -116,7 +117,7 @@ class Build:
 
     def _card_cache(self, folder: Path | None) -> CardCache:
         """The share cards of this build's render: a clean build has the missing ones drawn by workers while
-        it goes on (site/card_cache.py) and copies them into the site at its end (`finish`)."""
+        it goes on (site/card_cache.py) and links them into the site at its end (`finish`)."""
         from suanli.site.card_cache import CardCache
 
         self.cards = CardCache(folder, parallel=not self.session.serving)
@@ -171,9 +172,11 @@ class Build:
 
     # --- the generated files -----------------------------------------------------------------------
 
-    def pages(self) -> Iterator[tuple[str, bytes]]:
+    def pages(self, config: MkDocsConfig) -> Iterator[tuple[str, bytes]]:
         """The generated pages (Markdown) for the gen-files script to write: under `serve`, those that differ
-        from the last build's (on_files adds the others from memory, as it adds the data files)."""
+        from the last build's (on_files adds the others from memory, as it adds the data files). A clean
+        build starts writing its data files first (`_write_data_files`)."""
+        self._write_data_files(config)
         before = self.previous.files if self.previous is not None else {}
         for path, content in self._result().files.items():
             if path.endswith(".md") and before.get(path) != content:
@@ -181,13 +184,32 @@ class Build:
                 self.written.add(path)
                 yield path, content
 
+    def _write_data_files(self, config: MkDocsConfig) -> None:
+        """A clean build's data files go into the site folder on a thread (site/site_writer.py) from the
+        moment MkDocs has emptied it: gen-files' script asks for the pages then, in on_files, and writes them
+        for half a second before this plugin's on_files comes. The writer lets go of each file's bytes once
+        written (about 27 MB at 520 weeks; a card is a file in the cache folder, linked); the cards still
+        being drawn are written by `finish`. Once per build; none under `serve`."""
+        if self.session.serving or self.data_files:
+            return
+        generated = self._result().files
+        pending = self.cards.pending if self.cards is not None else set()
+        self.data_files = [path for path in generated if not path.endswith(".md")]
+        to_write: dict[str, Content] = {}
+        for path in self.data_files:
+            content = generated[path]
+            if isinstance(content, Path) and content in pending:
+                self.drawing[path] = content
+            else:
+                to_write[path] = generated.pop(path)
+        if to_write:
+            self.writer = SiteWriter(Path(config.site_dir), to_write)
+
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """on_files: the chart data, the feeds and the cards (thousands of small files at archive scale) go to
-        MkDocs without a trip through gen-files' temporary folder (1.5 s at 520 weeks). A clean build has them
-        written into the (emptied) site folder on a thread while MkDocs turns the pages into HTML, letting go
-        of their bytes as they are written (about 27 MB at 520 weeks; the cards are files in the cache folder,
-        copied), except the cards still being drawn, which `finish` copies; a preview keeps them in memory,
-        where the next save compares with them."""
+        MkDocs without a trip through gen-files' temporary folder (1.5 s at 520 weeks): a clean build's are
+        being written into the site folder (`_write_data_files`) and MkDocs lists them; a preview keeps them
+        in memory, where the next save compares with them."""
         generated = self._result().files
         # The pages gen-files did not write join the others in the order gen-files gives them all (the order
         # of the search index); then the data files, in the generator's order, as in a clean build.
@@ -198,21 +220,16 @@ class Build:
         ]
         if kept:
             files = mi.in_gen_files_order([*files, *kept])
-        pending = self.cards.pending if self.cards is not None else set()
-        to_write: dict[str, Content] = {}
-        for path in [path for path in generated if not path.endswith(".md")]:
-            content = generated[path]
-            if self.session.serving:
-                files.append(mi.generated_file(config, path, content))
-            elif isinstance(content, Path) and content in pending:
-                self.drawing[path] = content  # not a file MkDocs copies: it is written at the build's end
-            else:
-                files.append(mi.written_file(config, path))
-                to_write[path] = generated.pop(path)
-        if to_write:
-            self.writer = SiteWriter(Path(config.site_dir), to_write)
-        if not self.session.serving:  # nothing reads the pages' Markdown again: gen-files' files hold it now
-            for path in self.written:
+        if self.session.serving:
+            for path, content in generated.items():
+                if not path.endswith(".md"):
+                    files.append(mi.generated_file(config, path, content))
+        else:
+            self._write_data_files(config)
+            for path in self.data_files:
+                if path not in self.drawing:  # a card still being drawn: written by `finish`
+                    files.append(mi.written_file(config, path))
+            for path in self.written:  # nothing reads the pages' Markdown again: gen-files' files hold it now
                 del generated[path]
         self.site_files = {file.dest_uri for file in files} | set(self.drawing)
         # What the generator left in memory lives until the build ends; frozen too, the garbage collector

@@ -15,7 +15,7 @@ deleted.
 In a clean build (`parallel`) the cards missing from the folder are drawn by worker processes while the
 build goes on: drawing all 521 cards of a 520-week archive takes 10 s of one core, and the build's own
 work (MkDocs turning the pages into HTML) runs on one core. A card drawn so is named by its file before it
-exists: `finish()` waits for them all, and the build copies them into the site at its end
+exists: `finish()` waits for them all, and the build links them into the site at its end
 (site/build.py). Under `serve` a save draws a card or two, in the process.
 """
 
@@ -25,7 +25,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import tempfile
+import secrets
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import metadata
@@ -78,7 +78,7 @@ class CardCache:
 
     def card(self, card: IssueCard | SiteCard) -> bytes | Path:
         """The card's PNG file in the cache folder, found there or drawn now and kept (or being drawn by a
-        worker: `pending`); its bytes when there is no folder or it could not be written. A build copies the
+        worker: `pending`); its bytes when there is no folder or it could not be written. A build links the
         file into the site: 520 cards are 21 MB that it need not hold."""
         key = self.key(card)
         self.used.add(key)
@@ -209,9 +209,12 @@ def _draw_and_store(card: IssueCard | SiteCard, path: Path) -> tuple[str, bytes 
 def _store(path: Path, png: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+        # a new file's usual mode (0666 less the umask, as a copy into the site gets), not a temporary file's
+        # 0600: a build links the card into the site (site/site_writer.py), where a web server must read it
+        temporary = path.with_name(f"{path.stem}.{secrets.token_hex(8)}.tmp")
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as handle:
             handle.write(png)
-        os.replace(handle.name, path)  # readers see a whole card or none
+        os.replace(temporary, path)  # readers see a whole card or none
         return True
     except OSError:
         return False  # a read-only or full disk costs speed and memory, never the build

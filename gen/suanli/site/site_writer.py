@@ -10,7 +10,9 @@ of them; the build waits for the writer at its end (`finish`), before MkDocs rep
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,8 +62,31 @@ class SiteWriter:
 
 
 def write(target: Path, content: Content) -> None:
-    """`content` at `target` (whose folder exists): the bytes, or a copy of the file holding them."""
-    if isinstance(content, Path):
-        shutil.copyfile(content, target)
-    else:
-        target.write_bytes(content)
+    """`content` at `target` (whose folder exists): the bytes, or the file holding them (a share card in the
+    cache folder), linked where the file system allows and the file is readable by all, as a copy would be
+    (a link is a name, not a new file: no inode to find, no bytes to copy). A file already there (a build
+    into a folder MkDocs did not empty, `build --dirty`) is replaced, never written through: it may be a
+    link to a card in the cache folder."""
+    try:
+        _create(target, content)
+    except FileExistsError:
+        target.unlink()
+        _create(target, content)
+
+
+def _create(target: Path, content: Content) -> None:
+    if isinstance(content, bytes):
+        with target.open("xb") as out:
+            out.write(content)
+        return
+    if content.stat().st_mode & stat.S_IROTH:
+        try:
+            os.link(content, target)
+            return
+        except FileExistsError:
+            raise
+        except OSError:  # another file system than the cache folder's, or one without links
+            pass
+    if target.exists():
+        raise FileExistsError(target)
+    shutil.copyfile(content, target)
