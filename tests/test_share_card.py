@@ -190,6 +190,24 @@ def test_without_an_absolute_site_url_the_card_has_no_qr_code(tmp_path):
     assert share_card.draw_issue_card(with_url, CardFonts()) == share_card.draw_issue_card(with_url, CardFonts())
 
 
+def test_texts_every_card_shows_are_rasterized_once_and_draw_the_pixels_a_fresh_font_draws():
+    """One CardFonts draws a build's cards (or a worker's share of them): the labels and the companies' names
+    are rasterized by the first card that shows them and pasted into the others; the oracle is each card
+    drawn alone, with a CardFonts of its own."""
+    movers = (Mover("英伟达", "NVDA.O", "-5.17%", "down"), Mover("寒武纪", "688256.SH", "+9.80%", "up"))
+    cards = [
+        IssueCard("算力周跟踪", "2024-12-11", "标题一", movers, ("国产算力链",), "https://example.com/a/", True),
+        IssueCard("算力周跟踪", "2024-12-18", "标题二", movers[::-1], ("光模块",), "https://example.com/b/", True),
+        IssueCard("算力周跟踪", "2024-12-25", "标题三", movers[:1], (), None, False),
+    ]
+    shared = CardFonts()
+    drawn = [share_card.draw_issue_card(card, shared) for card in cards]
+    assert drawn == [share_card.draw_issue_card(card, CardFonts()) for card in cards]
+    kept = {key[0] for key in shared.stamps}
+    assert {"英伟达", "NVDA.O", "寒武纪", "本周涨跌幅最大（按绝对值）", share_card.DISCLAIMER} <= kept
+    assert not kept & {"标题一", "标题二", "2024-12-11", "-5.17%"}  # a card's own text is not kept
+
+
 # --- the cache -------------------------------------------------------------------------------------
 
 

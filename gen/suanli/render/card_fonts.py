@@ -3,8 +3,10 @@ licence beside it; render/font_subset.py says how it was made and what it covers
 or looked up on the system: every machine draws with the same two files, so the same data draws the
 same pixels.
 
-A CardFonts opens each face once per size and reads the characters the font covers once; it lives as
-long as whatever holds it (a build's card cache, site/card_cache.py), never as module state.
+A CardFonts opens each face once per size, reads the characters the font covers once and keeps the texts
+every card shows (labels, company names) once rasterized (`stamps`, render/share_card.py); it lives as
+long as whatever holds it (a build's card cache or a card worker, site/card_cache.py), never as module
+state.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PIL import ImageFont
+from PIL import Image, ImageFont
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = "Regular", "Bold"
+# A rasterized text (render/share_card.py's _stamp): its shades, where it has ink, its offset from its anchor
+Stamp = tuple[Image.Image, Image.Image, int, int]
 
 
 class CardFonts:
@@ -23,6 +27,8 @@ class CardFonts:
         self.paths = {weight: folder / f"NotoSansCJKsc-{weight}.otf" for weight in (REGULAR, BOLD)}
         self._faces: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
         self._covered: frozenset[int] | None = None
+        # by (text, font file, size, anchor, ramp); () for a text that draws nothing
+        self.stamps: dict[tuple[str, str, float, str, int], Stamp | tuple[()]] = {}
 
     def face(self, weight: str, size: int) -> ImageFont.FreeTypeFont:
         """A face at `size` pixels, laid out without shaping (Pillow's basic layout: the same on every

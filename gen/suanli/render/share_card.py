@@ -24,7 +24,7 @@ from collections.abc import Container
 import segno
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from suanli.render.card_fonts import BOLD, REGULAR, CardFonts
+from suanli.render.card_fonts import BOLD, REGULAR, CardFonts, Stamp
 from suanli.render.share_card_data import MOVERS, IssueCard, SiteCard
 
 WIDTH, HEIGHT = 1200, 630
@@ -150,11 +150,23 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: float, lines: int) -> l
     return out
 
 
+def _stamp(text: str, face: ImageFont.FreeTypeFont, anchor: str, ramp: int) -> Stamp | tuple[()]:
+    """`text` rasterized: its shades in `ramp`, the mask of where it has ink (pasting through the coverage
+    itself would average indices) and its offset from the anchor; () if it draws nothing."""
+    left, top, right, bottom = (int(v) for v in face.getbbox(text, anchor=anchor)) if text else (0, 0, 0, 0)
+    if right <= left or bottom <= top:
+        return ()
+    coverage = Image.new("L", (right - left, bottom - top), 0)
+    ImageDraw.Draw(coverage).text((-left, -top), text, font=face, fill=255, anchor=anchor)
+    return coverage.point(SHADES[ramp // LEVELS]), coverage.point(INKED), left, top
+
+
 class _Canvas:
     """A card being drawn: an image of palette indices (PAIRS' ramps), turned into a PNG by `png`."""
 
-    def __init__(self) -> None:
+    def __init__(self, fonts: CardFonts) -> None:
         self.image = Image.new("L", (WIDTH, HEIGHT), self.index(WHITE, WHITE))
+        self.stamps = fonts.stamps
 
     @staticmethod
     def index(background: str, ink: str) -> int:
@@ -176,21 +188,21 @@ class _Canvas:
         ink: str,
         background: str = WHITE,
         anchor: str = "la",
+        shared: bool = False,
     ) -> None:
         """`text` in `ink` on `background` (the ramp between them shades its edges), placed as
-        ImageDraw.text places it."""
-        if not text:
-            return
-        left, top, right, bottom = (int(v) for v in face.getbbox(text, anchor=anchor))
-        if right <= left or bottom <= top:
-            return
-        coverage = Image.new("L", (right - left, bottom - top), 0)
-        ImageDraw.Draw(coverage).text((-left, -top), text, font=face, fill=255, anchor=anchor)
+        ImageDraw.text places it. `shared`: a text many cards show (a label, a company's name), rasterized
+        once per CardFonts (`stamps`); a card's own text (its title) is not kept."""
         ramp = self.index(background, ink) - (LEVELS - 1)
-        shades = coverage.point(SHADES[ramp // LEVELS])
-        # a mask that only says where (pasting through the coverage itself would average indices)
-        inked = coverage.point(INKED)
-        self.image.paste(shades, (int(xy[0]) + left, int(xy[1]) + top), inked)
+        key = (text, str(face.path), face.size, anchor, ramp)
+        stamp = self.stamps.get(key) if shared else None
+        if stamp is None:
+            stamp = _stamp(text, face, anchor, ramp)
+            if shared:
+                self.stamps[key] = stamp
+        if stamp:
+            shades, inked, left, top = stamp
+            self.image.paste(shades, (int(xy[0]) + left, int(xy[1]) + top), inked)
 
     def qr(self, url: str, left: int, top: int) -> None:
         """`url` as a QR code (error correction M, its four-module quiet zone) centred in a QR_BOX square."""
@@ -223,7 +235,7 @@ def _header(canvas: _Canvas, fonts: CardFonts, series: str, right: str, syntheti
     canvas.fill((0, 0, WIDTH, HEADER), BRAND)
     name_face = fonts.face(BOLD, 40)
     name = clean(series, covered)
-    canvas.text((MARGIN, HEADER // 2), name, name_face, WHITE, BRAND, anchor="lm")
+    canvas.text((MARGIN, HEADER // 2), name, name_face, WHITE, BRAND, "lm", shared=True)
     if right:
         canvas.text((WIDTH - MARGIN, HEADER // 2), clean(right, covered), fonts.face(REGULAR, 32), WHITE, BRAND, "rm")
     if synthetic:
@@ -231,12 +243,12 @@ def _header(canvas: _Canvas, fonts: CardFonts, series: str, right: str, syntheti
         left = MARGIN + int(name_face.getlength(name)) + 24
         width = int(badge_face.getlength("示例数据")) + 28
         canvas.fill((left, HEADER // 2 - 22, left + width, HEADER // 2 + 22), BADGE, radius=8)
-        canvas.text((left + width // 2, HEADER // 2), "示例数据", badge_face, TEXT, BADGE, "mm")
+        canvas.text((left + width // 2, HEADER // 2), "示例数据", badge_face, TEXT, BADGE, "mm", shared=True)
 
 
 def draw_issue_card(card: IssueCard, fonts: CardFonts) -> bytes:
     covered = fonts.covered
-    canvas = _Canvas()
+    canvas = _Canvas(fonts)
     _header(canvas, fonts, card.series, card.date, card.synthetic)
     full = WIDTH - 2 * MARGIN
     title_face = fonts.face(BOLD, 52)
@@ -245,19 +257,21 @@ def draw_issue_card(card: IssueCard, fonts: CardFonts) -> bytes:
     # below the title: the movers and 建议关注, beside the QR code if there is one
     body = full - QR_BOX - GAP if card.url else full
     if card.movers:
-        canvas.text((MARGIN, 300), "本周涨跌幅最大（按绝对值）", fonts.face(REGULAR, 24), MUTED)
+        canvas.text((MARGIN, 300), "本周涨跌幅最大（按绝对值）", fonts.face(REGULAR, 24), MUTED, shared=True)
         column = body // MOVERS
         name_face, week_face, ticker_face = fonts.face(REGULAR, 30), fonts.face(BOLD, 46), fonts.face(REGULAR, 22)
         for n, mover in enumerate(card.movers):
             left, room = MARGIN + n * column, column - 24
-            canvas.text((left, 344), fit(clean(mover.name, covered), name_face, room), name_face, TEXT)
+            canvas.text((left, 344), fit(clean(mover.name, covered), name_face, room), name_face, TEXT, shared=True)
             week = fit(clean(mover.week, covered), week_face, room)
             canvas.text((left, 388), week, week_face, DIRECTION[mover.direction])
-            canvas.text((left, 446), fit(clean(mover.ticker, covered), ticker_face, room), ticker_face, MUTED)
+            canvas.text(
+                (left, 446), fit(clean(mover.ticker, covered), ticker_face, room), ticker_face, MUTED, shared=True
+            )
     if card.focus:
         label_face, focus_face = fonts.face(BOLD, 28), fonts.face(REGULAR, 28)
         label = "建议关注："
-        canvas.text((MARGIN, 508), label, label_face, TEXT)
+        canvas.text((MARGIN, 508), label, label_face, TEXT, shared=True)
         shift = int(label_face.getlength(label))
         segments = "、".join(clean(segment, covered) for segment in card.focus)
         canvas.text((MARGIN + shift, 508), fit(segments, focus_face, body - shift), focus_face, TEXT)
@@ -267,7 +281,7 @@ def draw_issue_card(card: IssueCard, fonts: CardFonts) -> bytes:
 
 def draw_site_card(card: SiteCard, fonts: CardFonts) -> bytes:
     covered = fonts.covered
-    canvas = _Canvas()
+    canvas = _Canvas(fonts)
     _header(canvas, fonts, card.series, "", card.synthetic)
     body = WIDTH - 2 * MARGIN - (QR_BOX + GAP if card.url else 0)
     canvas.text((MARGIN, 190), clean(card.series, covered), fonts.face(BOLD, 80), BRAND)
@@ -280,11 +294,13 @@ def draw_site_card(card: SiteCard, fonts: CardFonts) -> bytes:
 
 def _footer(canvas: _Canvas, fonts: CardFonts, url: str | None, qr_top: int, caption: str) -> None:
     """The disclaimer, and the QR code of `url` with its caption under it (none without a URL)."""
-    canvas.text((MARGIN, 574), DISCLAIMER, fonts.face(REGULAR, 20), MUTED)
+    canvas.text((MARGIN, 574), DISCLAIMER, fonts.face(REGULAR, 20), MUTED, shared=True)
     if url:
         left = WIDTH - MARGIN - QR_BOX
         canvas.qr(url, left, qr_top)
-        canvas.text((left + QR_BOX // 2, qr_top + 204), caption, fonts.face(REGULAR, 22), MUTED, anchor="ma")
+        canvas.text(
+            (left + QR_BOX // 2, qr_top + 204), caption, fonts.face(REGULAR, 22), MUTED, anchor="ma", shared=True
+        )
 
 
 def draw_card(card: IssueCard | SiteCard, fonts: CardFonts) -> bytes:
