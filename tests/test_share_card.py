@@ -224,6 +224,23 @@ def render(data: Path, tmp_path: Path, session: Session, cache_dir: str | None =
     return cache.site_result(settings, session, source_digest())
 
 
+def test_a_card_is_drawn_again_when_any_code_that_draws_it_changes(tmp_path, monkeypatch):
+    """The cards' key covers every module that shapes their pixels: the drawing, the fonts' handling and the
+    QR codes' mask choice (render/qr.py)."""
+    from suanli.render import card_fonts, qr
+    from suanli.site import card_cache
+
+    fonts = CardFonts()
+    before = card_cache.drawing_digest(fonts)
+    for module in (share_card, card_fonts, qr):
+        edited = tmp_path / Path(module.__file__).name
+        edited.write_bytes(Path(module.__file__).read_bytes() + b"\n")
+        with monkeypatch.context() as patch:
+            patch.setattr(module, "__file__", str(edited))
+            assert card_cache.drawing_digest(fonts) != before, module.__name__
+    assert card_cache.drawing_digest(fonts) == before
+
+
 def test_a_new_build_draws_only_the_cards_whose_content_changed(tmp_path, caplog):
     data = track_data(tmp_path / "data")  # six issues, and the site's card
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.suanli")

@@ -21,9 +21,10 @@ import io
 import unicodedata
 from collections.abc import Container
 
-import segno
+import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from suanli.render import qr
 from suanli.render.card_fonts import BOLD, REGULAR, CardFonts, Stamp
 from suanli.render.share_card_data import MOVERS, IssueCard, SiteCard
 
@@ -206,13 +207,12 @@ class _Canvas:
 
     def qr(self, url: str, left: int, top: int) -> None:
         """`url` as a QR code (error correction M, its four-module quiet zone) centred in a QR_BOX square."""
-        code = segno.make(url, error="m", micro=False, boost_error=False)
-        modules = int(code.symbol_size(scale=1, border=4)[0])
-        scale = max(1, QR_BOX // modules)  # 3 px a module or more for any URL under some 500 characters
+        modules = np.pad(qr.symbol(url), 4)  # the quiet zone: four light modules on every side
+        count = len(modules)
+        scale = max(1, QR_BOX // count)  # 3 px a module or more for any URL under some 500 characters
         dark, light = self.index(WHITE, BLACK), self.index(WHITE, WHITE)
-        matrix = Image.new("L", (modules, modules), light)
-        matrix.putdata([dark if on else light for row in code.matrix_iter(scale=1, border=4) for on in row])
-        size = modules * scale
+        matrix = Image.fromarray(np.where(modules == 1, dark, light).astype(np.uint8))
+        size = count * scale
         offset = (QR_BOX - size) // 2
         self.image.paste(light, (left, top, left + QR_BOX, top + QR_BOX))
         self.image.paste(matrix.resize((size, size), Image.Resampling.NEAREST), (left + offset, top + offset))

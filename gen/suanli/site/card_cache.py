@@ -31,7 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-from suanli.render import card_fonts, share_card
+from suanli.render import card_fonts, qr, share_card
 from suanli.render.card_fonts import REGULAR, CardFonts
 from suanli.render.share_card_data import IssueCard, SiteCard
 
@@ -44,8 +44,9 @@ PRUNE_DAYS = 30
 def drawing_digest(fonts: CardFonts) -> bytes:
     """What shapes a card's pixels besides its content: the drawing code, the font and the libraries."""
     digest = hashlib.sha256(fonts.digest())
-    for module in (share_card, card_fonts):
+    for module in (share_card, card_fonts, qr):
         digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
+    # not numpy's: render/qr.py only counts with it, in integers (its codes are checked against segno's)
     for library in ("pillow", "segno"):
         digest.update(f"{library}={metadata.version(library)}\0".encode())
     return digest.digest()
