@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import threading
 
 import pytest
 
@@ -80,6 +82,46 @@ def test_a_damaged_cache_entry_is_rebuilt(fresh, tmp_path):
     entry = next((tmp_path / "cache").glob("*.pickle"))
     entry.write_bytes(b"not a pickle")
     assert result(data, tmp_path, "http://x/").files == first.files and len(calls) == 2
+
+
+def test_a_build_stores_its_whole_result_though_it_lets_go_of_its_parts_as_they_reach_the_site(built_site):
+    """A clean build stores its result on a thread while it goes on, and meanwhile lets go of the data files,
+    the pages' Markdown and their blocks as they reach the site: the entry must still hold all of them. The
+    oracles: the same data rendered here with no cache, and the files the build wrote."""
+    real = built_site("real")
+    entries = list(real.site.with_name(real.site.name + ".cache").glob("*.pickle"))
+    assert len(entries) == 1 and not list(entries[0].parent.glob("*.tmp"))
+    with entries[0].open("rb") as handle:
+        stored = pickle.load(handle)
+    fresh = cache.site_result(Settings(real.data, None, real.origin), Session(), SOURCE)
+    assert stored.files.keys() == fresh.files.keys() and stored.blocks.keys() == fresh.blocks.keys()
+    assert all(stored.blocks.values()) and stored.search_fields == fresh.search_fields
+    for path, content in stored.files.items():
+        if not path.endswith(".md"):
+            expected = content if isinstance(content, bytes) else content.read_bytes()
+            assert (real.site / path).read_bytes() == expected, path
+
+
+def test_a_result_is_stored_as_the_build_handed_it_over(tmp_path, monkeypatch):
+    """The store runs on a thread while the build lets go of the result's parts; here it starts only once
+    the build has let go of all of them, and what it stores is still the result as handed over."""
+    from suanli.site.build import Build
+
+    handed_over, store = threading.Event(), cache.store
+    monkeypatch.setattr(cache, "store", lambda path, result: handed_over.wait(30) and store(path, result))
+    result = cache.SiteResult({"a.csv": b"1,2", "index.md": b"# A"}, {"index.md": [(b"<p>", "x", True)]}, {}, True, "")
+    entry = tmp_path / "cache" / "key.pickle"
+    build = Build(Settings(tmp_path / "data", tmp_path / "cache", ""), Session(), SOURCE)
+    build._store_result(entry, result)
+    result.files.clear()
+    result.blocks.clear()
+    handed_over.set()
+    build.fail(RuntimeError("a later step failed"))  # the build waits for its store, whatever ended it
+    with entry.open("rb") as handle:
+        stored = pickle.load(handle)
+    assert stored.files == {"a.csv": b"1,2", "index.md": b"# A"} and stored.blocks == {
+        "index.md": [(b"<p>", "x", True)]
+    }
 
 
 def test_the_cache_can_be_switched_off(fresh, tmp_path):

@@ -55,6 +55,12 @@ class SiteResult:
     synthetic: bool
     jieba_words: str
 
+    def snapshot(self) -> SiteResult:
+        """A result that stays as this one is now, while a clean build lets go of this one's parts."""
+        return SiteResult(
+            dict(self.files), dict(self.blocks), dict(self.search_fields), self.synthetic, self.jieba_words
+        )
+
 
 def fingerprint(data_dir: Path, site_url: str, source: bytes) -> str:
     """The cache key of `data_dir` built for `site_url` by the code whose digest is `source`."""
@@ -74,12 +80,14 @@ def site_result(
     source: bytes,
     card_cache: Callable[[Path | None], CardCache] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    storing: Callable[[Path, SiteResult], None] | None = None,
 ) -> SiteResult:
     """Load, validate and render the settings' data folder (raising DataErrors), or reuse an identical
     earlier result. `source`: the digest of the code this build runs. `card_cache`: makes the share cards'
     CardCache for a folder, if a render needs one (site/build.py's draws in parallel and finishes it; by
     default the cards are drawn here). `meanwhile`: the build's own work, done while a clean build's forked
-    child renders (site/assemble.py), if it does."""
+    child renders (site/assemble.py), if it does. `storing`: what stores a new result in the cache folder (by
+    default `store`, here; site/build.py's stores a snapshot on a thread)."""
     # Imported here: a cache hit (every unchanged rebuild) needs neither pandas nor the renderer.
     from suanli.load import dataset as load
 
@@ -98,7 +106,7 @@ def site_result(
         draft = session.serving and session.result is not None
         result = _render(settings, session, card_cache or _cards_drawn_here, meanwhile)
         if stored is not None and not draft and source_digest() == source:
-            _store(stored, result)
+            (storing or store)(stored, result)
     # one build at a time: the session keeps only the current result in memory
     session.result = (key, result) if session.serving else None
     return result
@@ -158,7 +166,8 @@ def _read(path: Path) -> SiteResult | None:
     return result
 
 
-def _store(path: Path, result: SiteResult) -> None:
+def store(path: Path, result: SiteResult) -> None:
+    """`result` as the cache entry `path`, whole or not at all; the oldest entries beyond KEEP are removed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
