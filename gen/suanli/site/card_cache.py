@@ -13,7 +13,7 @@ opened only if a card must be drawn. A card not used for PRUNE_DAYS (every hit r
 deleted.
 
 In a clean build (`parallel`) the cards missing from the folder are drawn by worker processes while the
-build goes on: drawing all 521 cards of a 520-week archive takes 10 s of one core, and the build's own
+build goes on: drawing all 521 cards of a 520-week archive takes about 3 s of one core, and the build's own
 work (MkDocs turning the pages into HTML) runs on one core. A card drawn so is named by its file before it
 exists: `finish()` waits for them all, and the build links them into the site at its end
 (site/build.py). Under `serve` a save draws a card or two, in the process.
