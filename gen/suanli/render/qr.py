@@ -26,10 +26,11 @@ def symbol(url: str) -> np.ndarray:
     made = segno.make(url, error="m", micro=False, boost_error=False, mask=0)
     first = np.frombuffer(b"".join(made.matrix), dtype=np.uint8).reshape(len(made.matrix), -1)
     size = len(first)
-    data, masks = data_modules(size), mask_patterns(size)
+    reserved = reserved_areas(size)
+    data, masks = data_modules(size, reserved), mask_patterns(size)
     # as segno scores a candidate: its format and version areas still blank, its data under that mask
     blank = first.copy()
-    blank[reserved_areas(size)] = 0
+    blank[reserved] = 0
     unmasked = np.where(data, blank ^ masks[0], blank)
     scores = penalties(np.where(data, unmasked ^ masks, unmasked))
     best = scores.index(min(scores))  # the first of the lowest, as segno keeps it
@@ -62,13 +63,14 @@ def _place_format_information(modules: np.ndarray, mask: int) -> None:
         modules[first[n]] = modules[second[n]] = bit
 
 
-def data_modules(size: int) -> np.ndarray:
-    """Where the data modules of a size × size symbol are: what segno's masks apply to."""
+def data_modules(size: int, reserved: np.ndarray) -> np.ndarray:
+    """Where the data modules of a size × size symbol are (what segno's masks apply to); `reserved`: its
+    `reserved_areas`."""
     function = np.zeros((size, size), dtype=bool)
     for top, left in ((0, 0), (0, size - FINDER), (size - FINDER, 0)):
         function[top : top + FINDER, left : left + FINDER] = True
     function[6, :] = function[:, 6] = True  # timing patterns
-    function |= reserved_areas(size)
+    function |= reserved
     function[size - FINDER, FINDER] = True  # the dark module
     centres = alignment_centres(size)
     corners = {(centres[0], centres[0]), (centres[0], centres[-1]), (centres[-1], centres[0])} if centres else set()
@@ -120,7 +122,7 @@ def mask_patterns(size: int) -> np.ndarray:
 
 def penalties(candidates: np.ndarray) -> list[int]:
     """segno's penalty (N1 + N2 + N3 + N4) of each square 0/1 matrix in `candidates` (k × size × size)."""
-    count, size, _ = candidates.shape
+    size = candidates.shape[1]
     columns = candidates.transpose(0, 2, 1)
     n1 = _runs(candidates) + _runs(columns)
     same = candidates[:, 1:, 1:]
@@ -152,8 +154,6 @@ def _finder_like(lines: np.ndarray) -> np.ndarray:
     modules (or the symbol's edge) on one side, searched left to right; after a counted pattern the search
     resumes 7 modules on, after another 4 (the pattern overlaps itself at 4 and 6)."""
     count, rows, size = lines.shape
-    if size < 7:
-        return np.zeros(count, dtype=np.int64)
     starts = size - 6
     windows = lines[:, :, :starts] << 6
     for shift in range(1, 7):
